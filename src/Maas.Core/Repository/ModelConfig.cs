@@ -1,0 +1,23 @@
+using Maas.Models;
+
+namespace Maas.Core.Repository;
+
+/// <summary>
+/// A model's <c>config.json</c>: what the model file itself cannot say. Every field is optional;
+/// what is missing is derived from the model (signature) or takes the documented default.
+/// Immutable: a changed file produces a new instance.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>A config with every field at its default, used when a model has no config.json.</summary>
+    public static ModelConfig Default { get; } = new();
+
+    /// <summary>
+    /// The backend that loads the model, e.g. <c>onnxruntime</c>. Default: chosen from the model
+    /// file found in the version directory (<c>model.onnx</c> → onnxruntime).
+    /// </summary>
+    public string? Backend { get; init; }
+
+    /// <summary>Engine threads and graph optimization (see <see cref="EngineOptions"/>).</summary>
+    public EngineOptions Engine { get; init; } = new();
+}
