@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Maas.Server;
+
+namespace Maas.Cli.Commands;
+
+/// <summary><c>maas serve</c>: start the server on a model repository.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var repository = new Option<string>("--model-repository", "-m")
+        {
+            Description = "Folder with <model>/<version>/model.onnx (+ optional <model>/config.json). Required.",
+            Required = true,
+        };
+        var host = new Option<string>("--host")
+        {
+            Description = "Address to listen on: an IP address or 'localhost'. 0.0.0.0 listens on every interface.",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var httpPort = new Option<int>("--http-port")
+        {
+            Description = "Port for KServe v2 REST (0 picks a free port).",
+            DefaultValueFactory = _ => MaasServerOptions.DefaultHttpPort,
+        };
+        var maxRequestBytes = new Option<long>("--max-request-bytes")
+        {
+            Description = "Largest request body accepted, in bytes.",
+            DefaultValueFactory = _ => MaasServerOptions.DefaultMaxRequestBytes,
+        };
+        var strictReadiness = new Option<bool>("--strict-readiness")
+        {
+            Description = "Report /v2/health/ready only when every model has loaded (false: as soon as loading has finished).",
+            DefaultValueFactory = _ => true,
+        };
+        var shutdownTimeout = new Option<double>("--shutdown-timeout")
+        {
+            Description = "Seconds to wait for in-flight requests on Ctrl+C / SIGTERM before exiting.",
+            DefaultValueFactory = _ => 30,
+        };
+
+        var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST until Ctrl+C or SIGTERM.")
+        {
+            repository, host, httpPort, maxRequestBytes, strictReadiness, shutdownTimeout,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new MaasServerOptions
+            {
+                ModelRepository = result.GetRequiredValue(repository),
+                Host = result.GetRequiredValue(host),
+                HttpPort = result.GetValue(httpPort),
+                MaxRequestBytes = result.GetValue(maxRequestBytes),
+                StrictReadiness = result.GetValue(strictReadiness),
+                ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
+            };
+
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                {
+                    await Console.Error.WriteLineAsync($"maas serve: {error}");
+                }
+
+                return 2;
+            }
+
+            await using var app = MaasServer.Build(options);
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (IOException ex)
+            {
+                // Typically the port is taken: say which and how to fix it.
+                await Console.Error.WriteLineAsync($"maas serve: cannot listen on {options.Host}:{options.HttpPort}: {ex.Message}. Choose another --http-port or stop the other process.");
+                return 1;
+            }
+
+            return 0;
+        });
+
+        return command;
+    }
+}

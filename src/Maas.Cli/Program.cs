@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Maas.Cli.Commands;
+using Maas.Server;
+
+namespace Maas.Cli;
+
+/// <summary>The <c>maas</c> command: parses arguments and hands over to the libraries.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => CreateRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration
+    {
+        // The web host handles SIGINT/SIGTERM itself and drains in-flight requests; System.CommandLine
+        // must not force the process down after its own short timeout.
+        ProcessTerminationTimeout = null,
+    });
+
+    internal static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand($"Maas {ServerInfo.Version}: serve ONNX models over KServe v2 (Open Inference Protocol).")
+        {
+            ServeCommand.Create(),
+        };
+        return root;
+    }
+}

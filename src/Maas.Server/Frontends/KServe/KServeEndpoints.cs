@@ -1,0 +1,110 @@
+using Maas.Core.Lifecycle;
+using Maas.Core.Routing;
+using Maas.Errors;
+using Maas.Models;
+using Maas.Tensors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Maas.Server.Frontends.KServe;
+
+/// <summary>
+/// The KServe v2 / Open Inference Protocol REST routes, as Triton serves them: health, server and
+/// model metadata, readiness, and inference with the binary tensor data extension.
+/// </summary>
+public static class KServeEndpoints
+{
+    /// <summary>Extensions of the protocol this server implements, reported by <c>GET /v2</c>.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = ["binary_tensor_data"];
+
+    /// <summary>Maps every KServe v2 REST route.</summary>
+    public static IEndpointRouteBuilder MapKServe(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapGet("/v2/health/live", static context => { context.Response.StatusCode = StatusCodes.Status200OK; return Task.CompletedTask; });
+        routes.MapGet("/v2/health/ready", ServerReady);
+        routes.MapGet("/v2", ServerMetadata);
+        routes.MapGet("/v2/models/{model}", ModelMetadata);
+        routes.MapGet("/v2/models/{model}/versions/{version}", ModelMetadata);
+        routes.MapGet("/v2/models/{model}/ready", ModelReady);
+        routes.MapGet("/v2/models/{model}/versions/{version}/ready", ModelReady);
+        routes.MapPost("/v2/models/{model}/infer", KServeInferHandler.InferAsync);
+        routes.MapPost("/v2/models/{model}/versions/{version}/infer", KServeInferHandler.InferAsync);
+        return routes;
+    }
+
+    // Readiness answers are booleans, not errors: 200 for ready and 400 for not ready, as the
+    // protocol ("4xx for false") and Triton do. Probes treat any non-2xx as not ready.
+    private static Task ServerReady(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var manager = services.GetRequiredService<ModelManager>();
+        var options = services.GetRequiredService<MaasServerOptions>();
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+        var ready = !stopping && manager.StartupComplete && (!options.StrictReadiness || AllModelsReady(manager));
+        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        return Task.CompletedTask;
+    }
+
+    private static bool AllModelsReady(ModelManager manager)
+    {
+        foreach (var model in manager.Models.Values)
+        {
+            if (!model.IsFullyReady)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Task ServerMetadata(HttpContext context) =>
+        context.Response.WriteAsJsonAsync(new ServerMetadataResponse("maas", ServerInfo.Version, Extensions), KServeJsonContext.Default.ServerMetadataResponse, contentType: null, context.RequestAborted);
+
+    private static Task ModelReady(HttpContext context)
+    {
+        var router = context.RequestServices.GetRequiredService<ModelRouter>();
+        var model = router.ResolveModel(RouteValue(context, "model")!);
+        var version = ModelRouter.FindVersion(model, RouteValue(context, "version"));
+        context.Response.StatusCode = version.State == ModelVersionState.Ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        return Task.CompletedTask;
+    }
+
+    private static Task ModelMetadata(HttpContext context)
+    {
+        var router = context.RequestServices.GetRequiredService<ModelRouter>();
+        var model = router.ResolveModel(RouteValue(context, "model")!);
+        var version = ModelRouter.FindVersion(model, RouteValue(context, "version"));
+        var metadata = version.Metadata
+            ?? throw MaasError.Unavailable($"Model '{model.Name}' version {version.VersionText} has no metadata: {version.Reason ?? version.State.ToString()}.");
+
+        var versions = new List<string>();
+        foreach (var candidate in model.Versions)
+        {
+            if (candidate.State == ModelVersionState.Ready)
+            {
+                versions.Add(candidate.VersionText);
+            }
+        }
+
+        var response = new ModelMetadataResponse(model.Name, versions, metadata.Platform, Describe(metadata.Inputs), Describe(metadata.Outputs));
+        return context.Response.WriteAsJsonAsync(response, KServeJsonContext.Default.ModelMetadataResponse, contentType: null, context.RequestAborted);
+    }
+
+    private static TensorMetadataResponse[] Describe(IReadOnlyList<TensorMetadata> tensors)
+    {
+        var result = new TensorMetadataResponse[tensors.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new TensorMetadataResponse(tensors[i].Name, tensors[i].DataType.WireName(), tensors[i].Shape.ToArray());
+        }
+
+        return result;
+    }
+
+    internal static string? RouteValue(HttpContext context, string name) => context.Request.RouteValues[name] as string;
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Maas.Core.Routing;
+using Maas.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Maas.Server.Frontends.KServe;
+
+/// <summary><c>POST /v2/models/{m}[/versions/{v}]/infer</c>: body → canonical request → model → body.</summary>
+internal static class KServeInferHandler
+{
+    public static async Task InferAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<MaasServerOptions>();
+        var router = services.GetRequiredService<ModelRouter>();
+        var modelName = KServeEndpoints.RouteValue(context, "model")!;
+        var version = router.Resolve(modelName, KServeEndpoints.RouteValue(context, "version"));
+
+        var headerLength = ReadHeaderLength(context.Request);
+        var aborted = context.RequestAborted;
+        var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted);
+        using var request = KServeInferRequestParser.Parse(modelName, version.VersionText, body.Memory, headerLength, body);
+        using var response = version.Infer(request, aborted);
+        await KServeInferResponseWriter.WriteAsync(context.Response, request, response, aborted);
+    }
+
+    private static int? ReadHeaderLength(HttpRequest request)
+    {
+        var value = request.Headers[KServeInferResponseWriter.HeaderLengthHeader];
+        if (value.Count == 0)
+        {
+            return null;
+        }
+
+        return value.Count == 1 && int.TryParse(value[0], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            ? length
+            : throw MaasError.InvalidArgument($"{KServeInferResponseWriter.HeaderLengthHeader} is '{value}'; it must be the byte length of the JSON part of the body, a non-negative integer.");
+    }
+}

@@ -1,0 +1,71 @@
+namespace Maas.Server;
+
+/// <summary>
+/// Settings of one server process, bound from the command line (<c>maas serve --help</c> lists
+/// them) and validated before the host starts.
+/// </summary>
+public sealed record MaasServerOptions
+{
+    /// <summary>Default HTTP port, as Triton's.</summary>
+    public const int DefaultHttpPort = 8000;
+
+    /// <summary>Default request body limit: 64 MiB. Unlimited buffering lets one request exhaust memory.</summary>
+    public const long DefaultMaxRequestBytes = 64L * 1024 * 1024;
+
+    /// <summary>Folder holding <c>&lt;model&gt;/&lt;version&gt;/model.onnx</c>. Required.</summary>
+    public required string ModelRepository { get; init; }
+
+    /// <summary>Address to bind: an IP address or <c>localhost</c>. Default 127.0.0.1 (loopback only).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>HTTP port for KServe v2 REST; 0 picks a free port. Default 8000.</summary>
+    public int HttpPort { get; init; } = DefaultHttpPort;
+
+    /// <summary>Largest request body accepted, in bytes (1 KiB to 2 GiB). Default 64 MiB.</summary>
+    public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
+
+    /// <summary>
+    /// When true (the default, as Triton), <c>/v2/health/ready</c> reports ready only when every
+    /// model loaded; when false, as soon as the start-up load has finished.
+    /// </summary>
+    public bool StrictReadiness { get; init; } = true;
+
+    /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks every setting; returns the problems (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(ModelRepository))
+        {
+            errors.Add("--model-repository is required: the folder that holds <model>/<version>/model.onnx");
+        }
+        else if (!Directory.Exists(ModelRepository))
+        {
+            errors.Add($"--model-repository '{ModelRepository}' does not exist");
+        }
+
+        if (HttpPort is < 0 or > 65535)
+        {
+            errors.Add($"--http-port {HttpPort} is not a port (0-65535; 0 picks a free one)");
+        }
+
+        if (!string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase) && !System.Net.IPAddress.TryParse(Host, out _))
+        {
+            errors.Add($"--host '{Host}' is not an IP address or 'localhost' (use 0.0.0.0 to listen on every interface)");
+        }
+
+        if (MaxRequestBytes is < 1024 or > int.MaxValue)
+        {
+            errors.Add($"--max-request-bytes {MaxRequestBytes} must be from 1024 to {int.MaxValue}");
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            errors.Add("--shutdown-timeout must not be negative");
+        }
+
+        return errors;
+    }
+}
