@@ -69,8 +69,18 @@ public static class KServeEndpoints
     {
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
         var model = router.ResolveModel(RouteValue(context, "model")!);
-        var version = ModelRouter.FindVersion(model, RouteValue(context, "version"));
-        context.Response.StatusCode = version.State == ModelVersionState.Ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        bool ready;
+        try
+        {
+            ready = ModelRouter.FindVersion(model, RouteValue(context, "version")).State == ModelVersionState.Ready;
+        }
+        catch (MaasError ex) when (ex.Code == MaasErrorCode.Unavailable)
+        {
+            // A model that exists but cannot serve is "not ready", a boolean answer; unknown names stay 404.
+            ready = false;
+        }
+
+        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         return Task.CompletedTask;
     }
 

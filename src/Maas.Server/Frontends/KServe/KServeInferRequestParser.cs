@@ -110,7 +110,7 @@ internal static class KServeInferRequestParser
             }
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        if (reader.TokenType != JsonTokenType.EndObject || !IsWhitespace(json.Span[(int)reader.BytesConsumed..]))
         {
             throw MaasError.InvalidArgument("The request JSON has content after its closing brace; send exactly one JSON object (binary data needs the Inference-Header-Content-Length header).");
         }
@@ -299,6 +299,8 @@ internal static class KServeInferRequestParser
 
         request.Outputs = outputs;
     }
+
+    private static bool IsWhitespace(ReadOnlySpan<byte> rest) => rest.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
     private static string Text(ref Utf8JsonReader reader) => reader.TokenType switch
     {

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Maas.Server.Tests.Support;
+
+/// <summary>The real server (same composition root as <c>maas serve</c>) on an in-memory transport.</summary>
+internal sealed class InMemoryServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InMemoryServer(WebApplication app, HttpClient client)
+    {
+        _app = app;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<InMemoryServer> StartAsync(string repository, Func<MaasServerOptions, MaasServerOptions>? adjust = null)
+    {
+        var options = new MaasServerOptions { ModelRepository = repository, HttpPort = 0 };
+        options = adjust?.Invoke(options) ?? options;
+        var app = MaasServer.Build(options, builder => builder.WebHost.UseTestServer());
+        await app.StartAsync();
+        await app.WaitForModelsAsync();
+        return new InMemoryServer(app, app.GetTestClient());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

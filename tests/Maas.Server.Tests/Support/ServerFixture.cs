@@ -1,0 +1,49 @@
+using Maas.Tensors;
+using Maas.TestModels;
+
+namespace Maas.Server.Tests.Support;
+
+/// <summary>
+/// One in-memory server per test class over a repository of small generated models:
+/// <list type="bullet">
+/// <item><c>add</c> v1 (<c>sum</c>) and v2 (<c>sum</c>, <c>product</c>), a [batch,4] FP32 pair of inputs;</item>
+/// <item><c>identity-&lt;type&gt;</c> for every datatype, input <c>x</c> → output <c>y</c>, shape [n];</item>
+/// <item><c>small-cnn</c>, <c>broken</c> (corrupt file), <c>bad-config</c> (invalid config.json).</item>
+/// </list>
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private readonly TestRepository _repository = new();
+    private InMemoryServer? _server;
+
+    public HttpClient Client => _server!.Client;
+
+    public static string IdentityModel(DataType type) => "identity-" + type.WireName().ToLowerInvariant();
+
+    public async Task InitializeAsync()
+    {
+        _repository
+            .AddModel("add", TestModelFactory.Add(), version: 1)
+            .AddModel("add", TestModelFactory.AddAndMultiply(), version: 2)
+            .AddModel("small-cnn", TestModelFactory.SmallConvNet())
+            .AddModel("broken", [1, 2, 3, 4, 5, 6, 7, 8])
+            .AddModel("bad-config", TestModelFactory.Add())
+            .AddConfig("bad-config", """{"engine": {"intra_op_threads": -3}, "colour": "blue"}""");
+        foreach (var type in DataTypes.All)
+        {
+            _repository.AddModel(IdentityModel(type), TestModelFactory.Identity(type.OnnxElementType(), "n"));
+        }
+
+        _server = await InMemoryServer.StartAsync(_repository.Root);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _repository.Dispose();
+    }
+}
