@@ -72,11 +72,13 @@ internal sealed class OnnxInstance : IModelInstance
         }
         catch (OnnxRuntimeException ex)
         {
-            // Shapes that pass the signature check can still disagree inside the graph (two
-            // dynamic dims that must match): that is the client's input, not a server fault.
-            var code = ex.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal) || ex.Message.Contains("[ErrorCode:RuntimeException]", StringComparison.Ordinal)
-                ? MaasErrorCode.InvalidArgument
-                : MaasErrorCode.Internal;
+            // The request passed the signature check, so what still fails inside a loaded graph
+            // depends on the input: dynamic dims that must agree (ONNX Runtime says Fail), indices
+            // out of range (RuntimeException), sizes too large to allocate. That is a 400 with the
+            // engine's words; only the engine's own faults are 500s.
+            var engineFault = ex.Message.Contains("[ErrorCode:NotImplemented]", StringComparison.Ordinal)
+                || ex.Message.Contains("[ErrorCode:EngineError]", StringComparison.Ordinal);
+            var code = engineFault ? MaasErrorCode.Internal : MaasErrorCode.InvalidArgument;
             throw new MaasError(code, $"ONNX Runtime could not run model '{_modelName}' on this input: {ex.Message}", ex);
         }
     }

@@ -17,8 +17,8 @@ public sealed class TestRepository : IDisposable
     /// <summary>The repository folder.</summary>
     public string Root { get; }
 
-    /// <summary>Writes <paramref name="modelBytes"/> as version <paramref name="version"/> of <paramref name="name"/>.</summary>
-    public TestRepository AddModel(string name, byte[] modelBytes, int version = 1, string fileName = "model.onnx")
+    /// <summary>Writes <paramref name="modelBytes"/> as <c>&lt;name&gt;/&lt;version&gt;/&lt;fileName&gt;</c>.</summary>
+    public TestRepository AddModel(string name, long version, byte[] modelBytes, string fileName = "model.onnx")
     {
         var folder = Path.Combine(Root, name, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
@@ -26,9 +26,17 @@ public sealed class TestRepository : IDisposable
         return this;
     }
 
-    /// <summary>Copies an existing model file (e.g. a fetched demo model) as a version of <paramref name="name"/>.</summary>
-    public TestRepository CopyModel(string name, string sourcePath, int version = 1) =>
-        AddModel(name, File.ReadAllBytes(sourcePath), version);
+    /// <summary>Writes a text file at <paramref name="relativePath"/> (e.g. a stray file to be ignored).</summary>
+    public TestRepository AddFile(string relativePath, string text = "")
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return this;
+    }
+
+    /// <summary>The full path of a file or folder under the root.</summary>
+    public string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
     /// <summary>Writes <c>&lt;name&gt;/config.json</c>.</summary>
     public TestRepository AddConfig(string name, string json)

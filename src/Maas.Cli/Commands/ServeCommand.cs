@@ -30,7 +30,10 @@ internal static class ServeCommand
         };
         var strictReadiness = new Option<bool>("--strict-readiness")
         {
-            Description = "Report /v2/health/ready only when every model has loaded (false: as soon as loading has finished).",
+            // System.CommandLine prints no default (and no value placeholder) for bool options: a bare
+            // flag that is already on would read as off-by-default with no way to turn it off.
+            Description = "Report /v2/health/ready only when every model has loaded (false: as soon as loading has finished). [default: true]",
+            HelpName = "true|false",
             DefaultValueFactory = _ => true,
         };
         var shutdownTimeout = new Option<double>("--shutdown-timeout")
@@ -46,6 +49,8 @@ internal static class ServeCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            // The invocation's error writer (Console.Error unless the caller redirected it), like parse errors.
+            var stderr = result.InvocationConfiguration.Error;
             var options = new MaasServerOptions
             {
                 ModelRepository = result.GetRequiredValue(repository),
@@ -61,7 +66,7 @@ internal static class ServeCommand
             {
                 foreach (var error in errors)
                 {
-                    await Console.Error.WriteLineAsync($"maas serve: {error}");
+                    await stderr.WriteLineAsync($"maas serve: {error}");
                 }
 
                 return 2;
@@ -75,7 +80,7 @@ internal static class ServeCommand
             catch (IOException ex)
             {
                 // Typically the port is taken: say which and how to fix it.
-                await Console.Error.WriteLineAsync($"maas serve: cannot listen on {options.Host}:{options.HttpPort}: {ex.Message}. Choose another --http-port or stop the other process.");
+                await stderr.WriteLineAsync($"maas serve: cannot listen on {options.Host}:{options.HttpPort}: {ex.Message}. Choose another --http-port or stop the other process.");
                 return 1;
             }
 

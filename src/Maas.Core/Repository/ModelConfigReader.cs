@@ -22,8 +22,10 @@ public static class ModelConfigReader
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // Unreadable (permissions) must be a load error like any other, or it escapes the
+            // per-model error handling and stops the whole repository from loading.
             throw MaasError.InvalidArgument($"Cannot read {path}: {ex.Message}");
         }
 

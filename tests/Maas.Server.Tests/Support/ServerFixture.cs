@@ -23,15 +23,15 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _repository
-            .AddModel("add", TestModelFactory.Add(), version: 1)
-            .AddModel("add", TestModelFactory.AddAndMultiply(), version: 2)
-            .AddModel("small-cnn", TestModelFactory.SmallConvNet())
-            .AddModel("broken", [1, 2, 3, 4, 5, 6, 7, 8])
-            .AddModel("bad-config", TestModelFactory.Add())
+            .AddModel("add", 1, TestModelFactory.Add())
+            .AddModel("add", 2, TestModelFactory.AddAndMultiply())
+            .AddModel("small-cnn", 1, TestModelFactory.SmallConvNet())
+            .AddModel("broken", 1, [1, 2, 3, 4, 5, 6, 7, 8])
+            .AddModel("bad-config", 1, TestModelFactory.Add())
             .AddConfig("bad-config", """{"engine": {"intra_op_threads": -3}, "colour": "blue"}""");
         foreach (var type in DataTypes.All)
         {
-            _repository.AddModel(IdentityModel(type), TestModelFactory.Identity(type.OnnxElementType(), "n"));
+            _repository.AddModel(IdentityModel(type), 1, TestModelFactory.Identity(type.OnnxElementType(), "n"));
         }
 
         _server = await InMemoryServer.StartAsync(_repository.Root);

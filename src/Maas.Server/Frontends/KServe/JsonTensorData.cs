@@ -33,7 +33,12 @@ internal static class JsonTensorData
         }
 
         var size = type.ElementSize();
-        var buffer = new PooledBuffer(checked((int)expectedCount * size));
+        if (expectedCount * size > Array.MaxLength)
+        {
+            throw MaasError.InvalidArgument($"Input '{name}' needs {expectedCount * size} bytes, more than one tensor can hold ({Array.MaxLength}); split the request.");
+        }
+
+        var buffer = new PooledBuffer((int)(expectedCount * size));
         owner.Add(buffer);
         var span = buffer.Span;
         long count = 0;

@@ -10,7 +10,7 @@ public sealed class RequestLimitTests
     [Fact]
     public async Task BodyOverTheLimit_Answers4xxNamingTheLimit_AndServerKeepsServing()
     {
-        using var repository = new TestRepository().AddModel("identity", TestModelFactory.Identity(OnnxElementType.Float, "n"));
+        using var repository = new TestRepository().AddModel("identity", 1, TestModelFactory.Identity(OnnxElementType.Float, "n"));
         await using var server = await InMemoryServer.StartAsync(repository.Root, o => o with { MaxRequestBytes = 2048 });
 
         var values = string.Join(", ", Enumerable.Repeat("1.25", 1000));
@@ -25,7 +25,7 @@ public sealed class RequestLimitTests
     [Fact]
     public async Task Ready_WhenEveryModelLoaded_Answers200()
     {
-        using var repository = new TestRepository().AddModel("identity", TestModelFactory.Identity(OnnxElementType.Float, "n"));
+        using var repository = new TestRepository().AddModel("identity", 1, TestModelFactory.Identity(OnnxElementType.Float, "n"));
         await using var server = await InMemoryServer.StartAsync(repository.Root);
         using var response = await server.Client.GetAsync("/v2/health/ready");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -35,8 +35,8 @@ public sealed class RequestLimitTests
     public async Task Ready_WhenNotStrictAndAModelFailed_Answers200()
     {
         using var repository = new TestRepository()
-            .AddModel("identity", TestModelFactory.Identity(OnnxElementType.Float, "n"))
-            .AddModel("broken", [0, 0, 0]);
+            .AddModel("identity", 1, TestModelFactory.Identity(OnnxElementType.Float, "n"))
+            .AddModel("broken", 1, [0, 0, 0]);
         await using var server = await InMemoryServer.StartAsync(repository.Root, o => o with { StrictReadiness = false });
         using var response = await server.Client.GetAsync("/v2/health/ready");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

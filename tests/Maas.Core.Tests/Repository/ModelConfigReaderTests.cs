@@ -1,0 +1,243 @@
+using System.Text;
+using Maas.Core.Repository;
+using Maas.Errors;
+using Maas.Models;
+using Maas.TestModels;
+
+namespace Maas.Core.Tests.Repository;
+
+public class ModelConfigReaderTests
+{
+    private static ModelConfig Parse(string json) => ModelConfigReader.Parse(Encoding.UTF8.GetBytes(json), "models/add/config.json");
+
+    private static MaasError ParseError(string json)
+    {
+        var error = Assert.Throws<MaasError>(() => Parse(json));
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("models/add/config.json", error.Message);
+        return error;
+    }
+
+    [Fact]
+    public void Parse_WhenEveryFieldIsValid_ReadsThem()
+    {
+        var config = Parse("""
+            {
+              "backend": "onnxruntime",
+              "engine": { "intra_op_threads": 2, "inter_op_threads": 1, "graph_optimization_level": "extended" }
+            }
+            """);
+
+        Assert.Equal("onnxruntime", config.Backend);
+        Assert.Equal(2, config.Engine.IntraOpThreads);
+        Assert.Equal(1, config.Engine.InterOpThreads);
+        Assert.Equal(GraphOptimizationLevel.Extended, config.Engine.GraphOptimizationLevel);
+    }
+
+    [Theory]
+    [InlineData("disabled", GraphOptimizationLevel.Disabled)]
+    [InlineData("basic", GraphOptimizationLevel.Basic)]
+    [InlineData("extended", GraphOptimizationLevel.Extended)]
+    [InlineData("all", GraphOptimizationLevel.All)]
+    public void Parse_ReadsEachOptimizationLevel(string text, GraphOptimizationLevel expected)
+    {
+        var config = Parse($$"""{ "engine": { "graph_optimization_level": "{{text}}" } }""");
+
+        Assert.Equal(expected, config.Engine.GraphOptimizationLevel);
+    }
+
+    [Fact]
+    public void Parse_WhenObjectIsEmpty_GivesTheDefaults()
+    {
+        var config = Parse("{}");
+
+        Assert.Equal(ModelConfig.Default, config);
+        Assert.Null(config.Backend);
+        Assert.Equal(new EngineOptions(), config.Engine);
+    }
+
+    [Fact]
+    public void Parse_WhenEngineSetsOnlySomeFields_KeepsTheOtherDefaults()
+    {
+        var config = Parse("""{ "engine": { "inter_op_threads": 3 } }""");
+
+        Assert.Equal(3, config.Engine.InterOpThreads);
+        Assert.Equal(0, config.Engine.IntraOpThreads);
+        Assert.Equal(GraphOptimizationLevel.All, config.Engine.GraphOptimizationLevel);
+    }
+
+    [Fact]
+    public void Parse_AllowsCommentsAndTrailingCommas()
+    {
+        var config = Parse("""
+            {
+              // the engine
+              "engine": { "intra_op_threads": 4, },
+            }
+            """);
+
+        Assert.Equal(4, config.Engine.IntraOpThreads);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ModelConfigReader.MaxThreads)]
+    public void Parse_AcceptsThreadCountsAtTheLimits(int threads)
+    {
+        var config = Parse($$"""{ "engine": { "intra_op_threads": {{threads}}, "inter_op_threads": {{threads}} } }""");
+
+        Assert.Equal(threads, config.Engine.IntraOpThreads);
+        Assert.Equal(threads, config.Engine.InterOpThreads);
+    }
+
+    [Fact]
+    public void Parse_WhenManyFieldsAreBad_ReportsEveryOneInOneMessage()
+    {
+        var error = ParseError("""
+            {
+              "backend": 3,
+              "engine": {
+                "intra_op_threads": -1,
+                "inter_op_threads": "two",
+                "graph_optimization_level": "max",
+                "intra_op_thread": 1
+              },
+              "max_batch_size": 8
+            }
+            """);
+
+        Assert.Contains("'backend' must be a string, not 3", error.Message);
+        Assert.Contains("'engine.intra_op_threads' must be an integer from 0 (engine default) to 1024, not -1", error.Message);
+        Assert.Contains("'engine.inter_op_threads' must be an integer from 0 (engine default) to 1024, not \"two\"", error.Message);
+        Assert.Contains("'engine.graph_optimization_level' must be one of \"disabled\", \"basic\", \"extended\", \"all\", not \"max\"", error.Message);
+        Assert.Contains("unknown field 'engine.intra_op_thread'", error.Message);
+        Assert.Contains("unknown field 'max_batch_size'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("1025")]
+    [InlineData("1.5")]
+    [InlineData("99999999999")]
+    [InlineData("null")]
+    [InlineData("true")]
+    public void Parse_WhenThreadCountIsNotAnIntegerInRange_NamesTheFieldAndTheValue(string value)
+    {
+        var error = ParseError($$"""{ "engine": { "intra_op_threads": {{value}} } }""");
+
+        Assert.Contains($"'engine.intra_op_threads' must be an integer from 0 (engine default) to {ModelConfigReader.MaxThreads}, not {value}", error.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenOptimizationLevelIsNotAString_NamesTheField()
+    {
+        var error = ParseError("""{ "engine": { "graph_optimization_level": 2 } }""");
+
+        Assert.Contains("'engine.graph_optimization_level'", error.Message);
+        Assert.Contains("not 2", error.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenOptimizationLevelHasWrongCase_IsRejected()
+    {
+        var error = ParseError("""{ "engine": { "graph_optimization_level": "ALL" } }""");
+
+        Assert.Contains("not \"ALL\"", error.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenTopLevelFieldIsUnknown_RejectsItAndListsTheKnownFields()
+    {
+        var error = ParseError("""{ "backend": "onnxruntime", "max_batch_size": 8 }""");
+
+        Assert.Contains("unknown field 'max_batch_size' (known fields: backend, engine)", error.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenEngineFieldIsUnknown_RejectsItAndListsTheKnownFields()
+    {
+        var error = ParseError("""{ "engine": { "threads": 1 } }""");
+
+        Assert.Contains("unknown field 'engine.threads' (known: intra_op_threads, inter_op_threads, graph_optimization_level)", error.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenEngineIsNotAnObject_SaysWhatItMustBe()
+    {
+        var error = ParseError("""{ "engine": 4 }""");
+
+        Assert.Contains("'engine' must be an object", error.Message);
+    }
+
+    [Theory]
+    [InlineData("[]", "Array")]
+    [InlineData("\"onnxruntime\"", "String")]
+    [InlineData("42", "Number")]
+    [InlineData("null", "Null")]
+    public void Parse_WhenTopLevelIsNotAnObject_SaysSo(string json, string kind)
+    {
+        var error = ParseError(json);
+
+        Assert.Contains($"the top level must be a JSON object, not {kind}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("{ \"backend\": }")]
+    [InlineData("{ backend: \"onnxruntime\" }")]
+    [InlineData("{} {}")]
+    public void Parse_WhenJsonIsInvalid_SaysItIsNotValidJson(string json)
+    {
+        var error = ParseError(json);
+
+        Assert.Contains("not valid JSON", error.Message);
+    }
+
+    [Fact]
+    public void ReadFile_ReadsTheFile()
+    {
+        using var repo = new TestRepository().AddConfig("add", """{ "backend": "onnxruntime" }""");
+
+        var config = ModelConfigReader.ReadFile(repo.PathOf("add", "config.json"));
+
+        Assert.Equal("onnxruntime", config.Backend);
+    }
+
+    [Fact]
+    public void ReadFile_WhenContentIsInvalid_NamesTheFile()
+    {
+        using var repo = new TestRepository().AddConfig("add", """{ "bakend": "onnxruntime" }""");
+        var path = repo.PathOf("add", "config.json");
+
+        var error = Assert.Throws<MaasError>(() => ModelConfigReader.ReadFile(path));
+
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains(path, error.Message);
+        Assert.Contains("unknown field 'bakend'", error.Message);
+    }
+
+    [Fact]
+    public void ReadFile_WhenFileIsMissing_ThrowsInvalidArgumentNamingThePath()
+    {
+        using var repo = new TestRepository();
+        var path = repo.PathOf("add", "config.json");
+
+        var error = Assert.Throws<MaasError>(() => ModelConfigReader.ReadFile(path));
+
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains($"Cannot read {path}", error.Message);
+    }
+
+    [Fact]
+    public void ReadFile_WhenPathCannotBeRead_ThrowsInvalidArgumentNamingThePath()
+    {
+        // A folder stands in for a file the process may not read (permissions do not apply to root).
+        using var repo = new TestRepository().AddFolder("add/config.json");
+        var path = repo.PathOf("add", "config.json");
+
+        var error = Assert.Throws<MaasError>(() => ModelConfigReader.ReadFile(path));
+
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains($"Cannot read {path}", error.Message);
+    }
+}
