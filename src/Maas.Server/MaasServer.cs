@@ -2,6 +2,8 @@ using System.Net;
 using Maas.Backends.Onnx;
 using Maas.Core.Lifecycle;
 using Maas.Core.Routing;
+using Maas.Core.Scheduling;
+using Maas.Core.Telemetry;
 using Maas.Models;
 using Maas.Server.Frontends;
 using Maas.Server.Frontends.KServe;
@@ -15,6 +17,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Maas.Server;
 
@@ -53,10 +56,17 @@ public static class MaasServer
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IModelBackend, OnnxBackend>();
+        builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton(services => new ModelManager(
             Path.GetFullPath(options.ModelRepository),
             services.GetServices<IModelBackend>(),
-            services.GetRequiredService<ILogger<ModelManager>>()));
+            services.GetRequiredService<ILogger<ModelManager>>(),
+            services.GetRequiredService<InferenceMetrics>(),
+            services.GetService<TimeProvider>(),
+            services.GetService<SchedulerHooks>()));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(InferenceMetrics.MeterName)
+            .AddPrometheusExporter());
         builder.Services.AddSingleton<ModelRouter>();
         builder.Services.AddSingleton<ModelLoadingService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelLoadingService>());
@@ -66,6 +76,7 @@ public static class MaasServer
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapKServe();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server)."));
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app, options));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Maas.Core.Repository;
+using Maas.Core.Scheduling;
+using Maas.Core.Telemetry;
 using Maas.Errors;
 using Maas.Models;
 using Microsoft.Extensions.Logging;
@@ -16,17 +18,44 @@ public sealed class ModelManager : IDisposable
     private readonly string _root;
     private readonly IReadOnlyList<IModelBackend> _backends;
     private readonly ILogger _logger;
+    private readonly InferenceMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly SchedulerHooks? _hooks;
     private volatile IReadOnlyDictionary<string, ServedModel> _models = new Dictionary<string, ServedModel>(StringComparer.Ordinal);
     private volatile bool _startupComplete;
 
     /// <summary>Creates a manager for the repository at <paramref name="root"/> with the given backends.</summary>
-    public ModelManager(string root, IEnumerable<IModelBackend> backends, ILogger<ModelManager> logger)
+    /// <param name="root">The repository folder.</param>
+    /// <param name="backends">Backends that load model files.</param>
+    /// <param name="logger">Lifecycle log.</param>
+    /// <param name="metrics">Instruments to record into; null records none.</param>
+    /// <param name="time">Clock of the schedulers (tests pass a fake one); default the system clock.</param>
+    /// <param name="hooks">Scheduler test hooks; null in production.</param>
+    public ModelManager(string root, IEnumerable<IModelBackend> backends, ILogger<ModelManager> logger, InferenceMetrics? metrics = null, TimeProvider? time = null, SchedulerHooks? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(backends);
         _root = root;
         _backends = [.. backends];
         _logger = logger;
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
+        _hooks = hooks;
+        metrics?.ObserveQueueDepth(ObserveQueueDepths);
+    }
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<long>> ObserveQueueDepths()
+    {
+        foreach (var model in _models.Values)
+        {
+            foreach (var version in model.Versions)
+            {
+                if (version.Scheduler is { } scheduler)
+                {
+                    yield return new(scheduler.QueueDepth, new("model", model.Name), new("version", version.VersionText));
+                }
+            }
+        }
     }
 
     /// <summary>The repository root.</summary>
@@ -106,23 +135,49 @@ public sealed class ModelManager : IDisposable
         var version = new ModelVersion(name, directory.Version, config);
         var started = Stopwatch.GetTimestamp();
         IModel? model = null;
+        var instances = new List<IModelInstance>();
         // Any failure, even an engine bug, marks this version unavailable: one model never stops the others.
         try
         {
             var (backend, modelPath) = ChooseBackend(config, directory.Path);
-            model = backend.Load(new ModelLoadContext(name, directory.Version, modelPath, config.Engine));
-            version.MarkReady(model, model.CreateInstance());
+            model = backend.Load(new ModelLoadContext(name, directory.Version, modelPath, EngineFor(config)));
+            for (var i = 0; i < config.InstanceCount; i++)
+            {
+                instances.Add(model.CreateInstance());
+            }
+
+            var scheduler = new ModelScheduler(name, version.VersionText, model.Metadata, config, instances, version.Statistics, _metrics, _time, _hooks);
+            version.MarkReady(model, scheduler);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LifecycleLog.VersionLoaded(_logger, name, directory.Version, backend.Name, elapsedMs);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            foreach (var instance in instances)
+            {
+                instance.Dispose();
+            }
+
             model?.Dispose();
             version.MarkUnavailable(ex.Message);
             LifecycleLog.VersionFailed(_logger, name, directory.Version, ex.Message);
         }
 
         return version;
+    }
+
+    /// <summary>
+    /// Engine options for each instance: intra-op threads left at 0 are divided between the
+    /// instances (cores ÷ instance_count, at least 1), so two instances on 2 cores get 1 each.
+    /// </summary>
+    internal static EngineOptions EngineFor(ModelConfig config)
+    {
+        if (config.Engine.IntraOpThreads > 0)
+        {
+            return config.Engine;
+        }
+
+        return config.Engine with { IntraOpThreads = Math.Max(1, Environment.ProcessorCount / config.InstanceCount) };
     }
 
     private (IModelBackend Backend, string ModelPath) ChooseBackend(ModelConfig config, string versionPath)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Maas.Core.Inference;
 using Maas.Core.Repository;
+using Maas.Core.Scheduling;
+using Maas.Core.Telemetry;
 using Maas.Errors;
 using Maas.Inference;
 using Maas.Models;
@@ -9,12 +11,12 @@ namespace Maas.Core.Lifecycle;
 
 /// <summary>
 /// One version of a model as the server holds it: its state, and once ready, the loaded model
-/// and the instance that runs it. Owns the model and instance and releases them on dispose.
+/// and the scheduler that runs requests on its instances. Owns both and releases them on dispose.
 /// </summary>
 public sealed class ModelVersion : IDisposable
 {
     private IModel? _model;
-    private IModelInstance? _instance;
+    private ModelScheduler? _scheduler;
 
     internal ModelVersion(string modelName, long version, ModelConfig config)
     {
@@ -45,29 +47,34 @@ public sealed class ModelVersion : IDisposable
     /// <summary>The signature; null until the version has loaded.</summary>
     public ModelMetadata? Metadata => _model?.Metadata;
 
+    /// <summary>Cumulative statistics (Triton's statistics extension).</summary>
+    public InferenceStatistics Statistics { get; } = new();
+
+    /// <summary>The scheduler; null until the version has loaded.</summary>
+    public ModelScheduler? Scheduler => _scheduler;
+
     /// <summary>
-    /// Validates and runs a request on this version. The caller keeps ownership of the request
-    /// and owns the returned response. Throws <see cref="MaasError"/> for bad input or state.
+    /// Validates a request and runs it through the scheduler (queue, batching). The caller keeps
+    /// ownership of the request until the task completes and owns the returned response.
+    /// Throws <see cref="MaasError"/> for bad input, a full queue, a deadline or a bad state.
     /// </summary>
-    public InferenceResponse Infer(InferenceRequest request, CancellationToken cancellationToken)
+    public Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var instance = _instance;
+        var scheduler = _scheduler;
         var metadata = _model?.Metadata;
-        if (State != ModelVersionState.Ready || instance is null || metadata is null)
+        if (State != ModelVersionState.Ready || scheduler is null || metadata is null)
         {
             throw MaasError.Unavailable($"Model '{ModelName}' version {VersionText} is not ready ({State}{(Reason is null ? "" : ": " + Reason)}).");
         }
 
         var outputs = RequestValidator.Validate(ModelName, metadata, request);
-        var response = instance.Run(request, outputs, VersionText, cancellationToken);
-        response.Id = request.Id;
-        return response;
+        return scheduler.EnqueueAsync(request, outputs, cancellationToken);
     }
 
-    internal void MarkReady(IModel model, IModelInstance instance)
+    internal void MarkReady(IModel model, ModelScheduler scheduler)
     {
         _model = model;
-        _instance = instance;
+        _scheduler = scheduler;
         State = ModelVersionState.Ready;
         Reason = null;
     }
@@ -78,11 +85,11 @@ public sealed class ModelVersion : IDisposable
         Reason = reason;
     }
 
-    /// <summary>Releases the instance and the model.</summary>
+    /// <summary>Stops the scheduler (after its running batches), releases the instances and the model.</summary>
     public void Dispose()
     {
         State = ModelVersionState.Unloading;
-        Interlocked.Exchange(ref _instance, null)?.Dispose();
+        Interlocked.Exchange(ref _scheduler, null)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Interlocked.Exchange(ref _model, null)?.Dispose();
         State = ModelVersionState.Unavailable;
         Reason ??= "unloaded";

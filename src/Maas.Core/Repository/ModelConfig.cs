@@ -1,3 +1,4 @@
+using Maas.Core.Scheduling;
 using Maas.Models;
 
 namespace Maas.Core.Repository;
@@ -18,6 +19,18 @@ public sealed record ModelConfig
     /// </summary>
     public string? Backend { get; init; }
 
-    /// <summary>Engine threads and graph optimization (see <see cref="EngineOptions"/>).</summary>
+    /// <summary>
+    /// Engine threads and graph optimization (see <see cref="EngineOptions"/>). Intra-op threads
+    /// left at 0 are divided between instances: cores ÷ <see cref="InstanceCount"/>, at least 1.
+    /// </summary>
     public EngineOptions Engine { get; init; } = new();
+
+    /// <summary>Dynamic batching: <c>max_batch_size</c> and <c>dynamic_batching { ... }</c>.</summary>
+    public BatchingConfig Batching { get; init; } = new();
+
+    /// <summary>Engine instances (sessions) running requests in parallel, 1 to 64. Default 1.</summary>
+    public int InstanceCount { get; init; } = 1;
+
+    /// <summary>The request queue: bound, timeouts, priorities.</summary>
+    public QueuePolicy Queue { get; init; } = new();
 }

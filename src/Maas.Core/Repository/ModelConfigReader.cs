@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maas.Core.Scheduling;
 using Maas.Errors;
 using Maas.Models;
 
@@ -13,6 +14,21 @@ public static class ModelConfigReader
 {
     /// <summary>Upper bound for thread counts: more than this is a typo, not a setting.</summary>
     public const int MaxThreads = 1024;
+
+    /// <summary>Upper bound for <c>max_batch_size</c> and preferred sizes.</summary>
+    public const int MaxBatchSize = 1 << 16;
+
+    /// <summary>Upper bound for <c>instance_count</c>.</summary>
+    public const int MaxInstances = 64;
+
+    /// <summary>Upper bound for <c>queue.max_queue_size</c>.</summary>
+    public const int MaxQueueSize = 1_000_000;
+
+    /// <summary>Upper bound for <c>queue.priority_levels</c>.</summary>
+    public const int MaxPriorityLevels = 16;
+
+    /// <summary>Upper bound for <c>dynamic_batching.max_queue_delay_microseconds</c>: 10 s.</summary>
+    public const int MaxDelayMicroseconds = 10_000_000;
 
     /// <summary>Reads the file; throws <see cref="MaasError"/> (InvalidArgument) listing every problem.</summary>
     public static ModelConfig ReadFile(string path)
@@ -74,13 +90,151 @@ public static class ModelConfigReader
                 case "engine":
                     config = config with { Engine = ReadEngine(property.Value, errors) };
                     break;
+                case "max_batch_size":
+                    config = config with { Batching = config.Batching with { MaxBatchSize = ReadInt(property, "", 0, MaxBatchSize, errors) } };
+                    break;
+                case "dynamic_batching":
+                    config = config with { Batching = ReadBatching(property.Value, config.Batching, errors) };
+                    break;
+                case "instance_count":
+                    config = config with { InstanceCount = ReadInt(property, "", 1, MaxInstances, errors) };
+                    break;
+                case "queue":
+                    config = config with { Queue = ReadQueue(property.Value, errors) };
+                    break;
                 default:
-                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine)");
+                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue)");
                     break;
             }
         }
 
+        CheckConsistency(config, errors);
         return config;
+    }
+
+    private static void CheckConsistency(ModelConfig config, List<string> errors)
+    {
+        var max = config.Batching.MaxBatchSize;
+        foreach (var size in config.Batching.PreferredBatchSizes)
+        {
+            if (max is { } m && size > m)
+            {
+                errors.Add($"'dynamic_batching.preferred_batch_sizes' has {size}, larger than max_batch_size {m}");
+            }
+        }
+
+        if (config.Queue.DefaultPriorityLevel is { } level && level > config.Queue.PriorityLevels)
+        {
+            errors.Add($"'queue.default_priority_level' is {level}, but there are only {config.Queue.PriorityLevels} priority level(s) (queue.priority_levels)");
+        }
+    }
+
+    private static BatchingConfig ReadBatching(JsonElement element, BatchingConfig batching, List<string> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("'dynamic_batching' must be an object such as {\"max_queue_delay_microseconds\": 500}");
+            return batching;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "preferred_batch_sizes":
+                    batching = batching with { PreferredBatchSizes = ReadSizes(property, errors) };
+                    break;
+                case "max_queue_delay_microseconds":
+                    batching = batching with { MaxQueueDelay = TimeSpan.FromMicroseconds(ReadInt(property, "dynamic_batching.", 0, MaxDelayMicroseconds, errors)) };
+                    break;
+                default:
+                    errors.Add($"unknown field 'dynamic_batching.{property.Name}' (known: preferred_batch_sizes, max_queue_delay_microseconds)");
+                    break;
+            }
+        }
+
+        return batching;
+    }
+
+    private static int[] ReadSizes(JsonProperty property, List<string> errors)
+    {
+        if (property.Value.ValueKind == JsonValueKind.Array)
+        {
+            var sizes = new List<int>();
+            foreach (var item in property.Value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var size) || size is < 1 or > MaxBatchSize)
+                {
+                    errors.Add($"'dynamic_batching.preferred_batch_sizes' must hold integers from 1 to {MaxBatchSize}, not {item.GetRawText()}");
+                    return [];
+                }
+
+                sizes.Add(size);
+            }
+
+            sizes.Sort();
+            return [.. sizes];
+        }
+
+        errors.Add($"'dynamic_batching.preferred_batch_sizes' must be an array of integers, not {property.Value.GetRawText()}");
+        return [];
+    }
+
+    private static QueuePolicy ReadQueue(JsonElement element, List<string> errors)
+    {
+        var queue = new QueuePolicy();
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("'queue' must be an object such as {\"max_queue_size\": 64}");
+            return queue;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "max_queue_size":
+                    queue = queue with { MaxQueueSize = ReadInt(property, "queue.", 1, MaxQueueSize, errors) };
+                    break;
+                case "default_timeout_microseconds":
+                    var micros = ReadInt(property, "queue.", 0, int.MaxValue, errors);
+                    queue = queue with { DefaultTimeout = micros == 0 ? null : TimeSpan.FromMicroseconds(micros) };
+                    break;
+                case "allow_timeout_override":
+                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        queue = queue with { AllowTimeoutOverride = property.Value.GetBoolean() };
+                    }
+                    else
+                    {
+                        errors.Add($"'queue.allow_timeout_override' must be true or false, not {property.Value.GetRawText()}");
+                    }
+
+                    break;
+                case "priority_levels":
+                    queue = queue with { PriorityLevels = ReadInt(property, "queue.", 1, MaxPriorityLevels, errors) };
+                    break;
+                case "default_priority_level":
+                    queue = queue with { DefaultPriorityLevel = ReadInt(property, "queue.", 1, MaxPriorityLevels, errors) };
+                    break;
+                default:
+                    errors.Add($"unknown field 'queue.{property.Name}' (known: max_queue_size, default_timeout_microseconds, allow_timeout_override, priority_levels, default_priority_level)");
+                    break;
+            }
+        }
+
+        return queue;
+    }
+
+    private static int ReadInt(JsonProperty property, string prefix, int min, int max, List<string> errors)
+    {
+        if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        errors.Add($"'{prefix}{property.Name}' must be an integer from {min} to {max}, not {property.Value.GetRawText()}");
+        return min;
     }
 
     private static EngineOptions ReadEngine(JsonElement element, List<string> errors)
@@ -97,10 +251,10 @@ public static class ModelConfigReader
             switch (property.Name)
             {
                 case "intra_op_threads":
-                    engine = engine with { IntraOpThreads = ReadThreads(property, errors) };
+                    engine = engine with { IntraOpThreads = ReadInt(property, "engine.", 0, MaxThreads, errors) };
                     break;
                 case "inter_op_threads":
-                    engine = engine with { InterOpThreads = ReadThreads(property, errors) };
+                    engine = engine with { InterOpThreads = ReadInt(property, "engine.", 0, MaxThreads, errors) };
                     break;
                 case "graph_optimization_level":
                     engine = engine with { GraphOptimizationLevel = ReadOptimizationLevel(property, errors) };
@@ -112,17 +266,6 @@ public static class ModelConfigReader
         }
 
         return engine;
-    }
-
-    private static int ReadThreads(JsonProperty property, List<string> errors)
-    {
-        if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var n) && n is >= 0 and <= MaxThreads)
-        {
-            return n;
-        }
-
-        errors.Add($"'engine.{property.Name}' must be an integer from 0 (engine default) to {MaxThreads}, not {property.Value.GetRawText()}");
-        return 0;
     }
 
     private static GraphOptimizationLevel ReadOptimizationLevel(JsonProperty property, List<string> errors)

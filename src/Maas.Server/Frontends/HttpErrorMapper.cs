@@ -43,6 +43,12 @@ public static class HttpErrorMapper
 
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            // A full queue drains in well under a second; tell clients when to come back.
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         context.Response.ContentType = "application/json";
         using var buffer = new Buffers.PooledBufferWriter(256);
         using (var writer = new Utf8JsonWriter(buffer, KServe.KServeJson.WriterOptions))

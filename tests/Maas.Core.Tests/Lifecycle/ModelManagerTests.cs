@@ -335,7 +335,7 @@ public class ModelManagerTests
         request.Inputs.Add(new Tensor("a", DataType.Fp32, TensorShape.Of(1, 4), new byte[16]));
         request.Inputs.Add(new Tensor("b", DataType.Fp32, TensorShape.Of(1, 4), new byte[16]));
 
-        using var response = version.Infer(request, CancellationToken.None);
+        using var response = await version.InferAsync(request, CancellationToken.None);
 
         Assert.Equal("req-1", response.Id);
         Assert.Equal("3", response.ModelVersion);
@@ -353,7 +353,7 @@ public class ModelManagerTests
         using var request = new InferenceRequest("add");
         request.Inputs.Add(new Tensor("a", DataType.Fp32, TensorShape.Of(1, 4), new byte[16]));
 
-        var error = Assert.Throws<MaasError>(() => manager.Find("add")!.Versions[0].Infer(request, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<MaasError>(() => manager.Find("add")!.Versions[0].InferAsync(request, CancellationToken.None));
 
         Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
         Assert.Contains("'b'", error.Message);
@@ -367,7 +367,7 @@ public class ModelManagerTests
         using var manager = await Repositories.LoadAsync(repo);
         using var request = new InferenceRequest("add");
 
-        var error = Assert.Throws<MaasError>(() => manager.Find("add")!.Versions[0].Infer(request, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<MaasError>(() => manager.Find("add")!.Versions[0].InferAsync(request, CancellationToken.None));
 
         Assert.Equal(MaasErrorCode.Unavailable, error.Code);
         Assert.Contains("Model 'add' version 1 is not ready (Unavailable: ", error.Message);

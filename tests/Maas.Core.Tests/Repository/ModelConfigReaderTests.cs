@@ -102,16 +102,16 @@ public class ModelConfigReaderTests
                 "graph_optimization_level": "max",
                 "intra_op_thread": 1
               },
-              "max_batch_size": 8
+              "max_batch_sise": 8
             }
             """);
 
         Assert.Contains("'backend' must be a string, not 3", error.Message);
-        Assert.Contains("'engine.intra_op_threads' must be an integer from 0 (engine default) to 1024, not -1", error.Message);
-        Assert.Contains("'engine.inter_op_threads' must be an integer from 0 (engine default) to 1024, not \"two\"", error.Message);
+        Assert.Contains("'engine.intra_op_threads' must be an integer from 0 to 1024, not -1", error.Message);
+        Assert.Contains("'engine.inter_op_threads' must be an integer from 0 to 1024, not \"two\"", error.Message);
         Assert.Contains("'engine.graph_optimization_level' must be one of \"disabled\", \"basic\", \"extended\", \"all\", not \"max\"", error.Message);
         Assert.Contains("unknown field 'engine.intra_op_thread'", error.Message);
-        Assert.Contains("unknown field 'max_batch_size'", error.Message);
+        Assert.Contains("unknown field 'max_batch_sise'", error.Message);
     }
 
     [Theory]
@@ -124,7 +124,7 @@ public class ModelConfigReaderTests
     {
         var error = ParseError($$"""{ "engine": { "intra_op_threads": {{value}} } }""");
 
-        Assert.Contains($"'engine.intra_op_threads' must be an integer from 0 (engine default) to {ModelConfigReader.MaxThreads}, not {value}", error.Message);
+        Assert.Contains($"'engine.intra_op_threads' must be an integer from 0 to {ModelConfigReader.MaxThreads}, not {value}", error.Message);
     }
 
     [Fact]
@@ -147,9 +147,9 @@ public class ModelConfigReaderTests
     [Fact]
     public void Parse_WhenTopLevelFieldIsUnknown_RejectsItAndListsTheKnownFields()
     {
-        var error = ParseError("""{ "backend": "onnxruntime", "max_batch_size": 8 }""");
+        var error = ParseError("""{ "backend": "onnxruntime", "colour": "blue" }""");
 
-        Assert.Contains("unknown field 'max_batch_size' (known fields: backend, engine)", error.Message);
+        Assert.Contains("unknown field 'colour' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue)", error.Message);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace Maas.Server.Frontends.KServe;
 public static class KServeEndpoints
 {
     /// <summary>Extensions of the protocol this server implements, reported by <c>GET /v2</c>.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["binary_tensor_data"];
+    public static IReadOnlyList<string> Extensions { get; } = ["binary_tensor_data", "statistics"];
 
     /// <summary>Maps every KServe v2 REST route.</summary>
     public static IEndpointRouteBuilder MapKServe(this IEndpointRouteBuilder routes)
@@ -27,6 +27,9 @@ public static class KServeEndpoints
         routes.MapGet("/v2/health/live", static context => { context.Response.StatusCode = StatusCodes.Status200OK; return Task.CompletedTask; });
         routes.MapGet("/v2/health/ready", ServerReady);
         routes.MapGet("/v2", ServerMetadata);
+        routes.MapGet("/v2/models/stats", KServeStatistics.AllAsync);
+        routes.MapGet("/v2/models/{model}/stats", KServeStatistics.ModelAsync);
+        routes.MapGet("/v2/models/{model}/versions/{version}/stats", KServeStatistics.ModelAsync);
         routes.MapGet("/v2/models/{model}", ModelMetadata);
         routes.MapGet("/v2/models/{model}/versions/{version}", ModelMetadata);
         routes.MapGet("/v2/models/{model}/ready", ModelReady);

@@ -21,7 +21,7 @@ internal static class KServeInferHandler
         var aborted = context.RequestAborted;
         var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted);
         using var request = KServeInferRequestParser.Parse(modelName, version.VersionText, body.Memory, headerLength, body);
-        using var response = version.Infer(request, aborted);
+        using var response = await version.InferAsync(request, aborted);
         await KServeInferResponseWriter.WriteAsync(context.Response, request, response, aborted);
     }
 

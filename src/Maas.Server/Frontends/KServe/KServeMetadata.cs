@@ -17,4 +17,5 @@ internal sealed record TensorMetadataResponse(string Name, string Datatype, long
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ServerMetadataResponse))]
 [JsonSerializable(typeof(ModelMetadataResponse))]
+[JsonSerializable(typeof(ModelStatsListResponse))]
 internal sealed partial class KServeJsonContext : JsonSerializerContext;

@@ -1,0 +1,24 @@
+using Maas.Benchmarks.EndToEnd;
+using Maas.Benchmarks.Micro;
+
+// Maas.Benchmarks: `micro` (default) runs the BenchmarkDotNet suite, `e2e` the end-to-end
+// ratios P1 and P2 of BENCHMARKING.md against a real `maas serve` child process.
+if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("""
+        Maas.Benchmarks — figures for docs/benchmarks.md.
+
+          micro [BenchmarkDotNet options]   parse/serialize micro-benchmarks (default command)
+                                            e.g. micro --filter '*Parse*'   micro --list flat
+                                            --out-of-process: one process per benchmark (slower)
+          e2e [options]                     P1 and P2 end to end, side by side; e2e --help for options
+        """);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "e2e")
+{
+    return E2eCommand.Run(args[1..]);
+}
+
+return MicroRunner.Run(args.Length > 0 && args[0] == "micro" ? args[1..] : args);

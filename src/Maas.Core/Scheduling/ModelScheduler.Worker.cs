@@ -1,0 +1,215 @@
+using Maas.Errors;
+using Maas.Models;
+
+namespace Maas.Core.Scheduling;
+
+/// <summary>The worker side: form a batch, drop what expired, run, answer.</summary>
+public sealed partial class ModelScheduler
+{
+    private async Task WorkAsync(IModelInstance instance)
+    {
+        var stopping = _stopping.Token;
+        var batch = new List<PendingRequest>();
+        while (!stopping.IsCancellationRequested)
+        {
+            var changed = _queue.Changed;
+            if (IsHeld())
+            {
+                await WaitQuietlyAsync(changed, stopping);
+                continue;
+            }
+
+            var first = _queue.TryTakeFirst();
+            if (first is null)
+            {
+                await WaitQuietlyAsync(changed, stopping);
+                continue;
+            }
+
+            batch.Clear();
+            batch.Add(first);
+            if (MaxBatchSize > 0)
+            {
+                await FormBatchAsync(first, batch, stopping);
+            }
+
+            Execute(instance, batch);
+        }
+    }
+
+    private bool IsHeld()
+    {
+        if (_hooks is not { HoldUntilQueued: > 0 } hooks)
+        {
+            return false;
+        }
+
+        if (_queue.Count < hooks.HoldUntilQueued)
+        {
+            return true;
+        }
+
+        hooks.HoldUntilQueued = 0;
+        return false;
+    }
+
+    private async Task<long> FormBatchAsync(PendingRequest first, List<PendingRequest> batch, CancellationToken stopping)
+    {
+        var rows = first.Rows;
+        var delayEnd = first.EnqueuedAt + (long)(_batching.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency);
+        while (true)
+        {
+            var changed = _queue.Changed;
+            rows += _queue.TakeCompatible(first, MaxBatchSize - rows, batch);
+            if (rows >= MaxBatchSize || IsPreferred(rows))
+            {
+                return rows;
+            }
+
+            var remaining = TimeSpan.FromSeconds((double)(delayEnd - _time.GetTimestamp()) / _time.TimestampFrequency);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return rows;
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, _time, stopping);
+            }
+            catch (TimeoutException)
+            {
+                // The delay is over: take what arrived in the meantime and go.
+                return rows + _queue.TakeCompatible(first, MaxBatchSize - rows, batch);
+            }
+            catch (OperationCanceledException)
+            {
+                return rows;
+            }
+        }
+    }
+
+    private bool IsPreferred(long rows)
+    {
+        foreach (var size in _batching.PreferredBatchSizes)
+        {
+            if (size == rows)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task WaitQuietlyAsync(Task changed, CancellationToken stopping)
+    {
+        try
+        {
+            await changed.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop condition ends the worker.
+        }
+    }
+
+    /// <summary>Runs a formed batch on this worker's instance and completes every request in it.</summary>
+    private void Execute(IModelInstance instance, List<PendingRequest> batch)
+    {
+        var now = _time.GetTimestamp();
+        long rows = 0;
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            var pending = batch[i];
+            if (pending.CancellationToken.IsCancellationRequested)
+            {
+                pending.Completion.TrySetCanceled(pending.CancellationToken);
+                batch.RemoveAt(i);
+            }
+            else if (pending.Deadline is { } deadline && now > deadline)
+            {
+                pending.Completion.TrySetException(MaasError.DeadlineExceeded($"The request's timeout passed while it waited in the queue of model '{_modelName}' version {_version}; it was not run. Raise the 'timeout' parameter or add instances."));
+                batch.RemoveAt(i);
+            }
+            else
+            {
+                var waited = _time.GetElapsedTime(pending.EnqueuedAt, now);
+                _statistics.Queue.Add(waited);
+                _metrics?.QueueDuration.Record(waited.TotalSeconds, _tags);
+                rows += pending.Rows;
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (batch.Count == 1)
+            {
+                RunOne(instance, batch[0], rows);
+            }
+            else
+            {
+                RunBatch(instance, batch, rows);
+            }
+        }
+#pragma warning disable CA1031 // Whatever the engine throws belongs to the requests of this batch; the worker must live on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var error = ex as MaasError ?? (ex is OperationCanceledException
+                ? MaasError.Unavailable($"Model '{_modelName}' version {_version} stopped while running the request.")
+                : MaasError.Internal($"Model '{_modelName}' version {_version} failed: {ex.Message}", ex));
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(error);
+            }
+        }
+    }
+
+    private void RunOne(IModelInstance instance, PendingRequest pending, long rows)
+    {
+        var started = _time.GetTimestamp();
+        var response = instance.Run(pending.Request, pending.Outputs, _version, pending.CancellationToken);
+        var infer = _time.GetElapsedTime(started);
+        response.Id = pending.Request.Id;
+        Record(1, rows, TimeSpan.Zero, infer, TimeSpan.Zero);
+        if (!pending.Completion.TrySetResult(response))
+        {
+            response.Dispose();
+        }
+    }
+
+    private void RunBatch(IModelInstance instance, List<PendingRequest> batch, long rows)
+    {
+        var t0 = _time.GetTimestamp();
+        using var merged = BatchAssembler.Merge(_modelName, batch, rows);
+        var t1 = _time.GetTimestamp();
+        // A batch serves several clients: one client going away does not cancel the others' work.
+        var batchResponse = instance.Run(merged, batch[0].Outputs, _version, CancellationToken.None);
+        var t2 = _time.GetTimestamp();
+        var responses = BatchAssembler.Split(batchResponse, batch, rows);
+        var t3 = _time.GetTimestamp();
+        Record(batch.Count, rows, _time.GetElapsedTime(t0, t1), _time.GetElapsedTime(t1, t2), _time.GetElapsedTime(t2, t3));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!batch[i].Completion.TrySetResult(responses[i]))
+            {
+                responses[i].Dispose();
+            }
+        }
+    }
+
+    private void Record(int requests, long rows, TimeSpan input, TimeSpan infer, TimeSpan output)
+    {
+        _statistics.RecordExecution(requests, rows, input, infer, output, _time.GetUtcNow());
+        if (_metrics is { } metrics)
+        {
+            metrics.ComputeDuration.Record((input + infer + output).TotalSeconds, _tags);
+            metrics.BatchSize.Record(rows, _tags);
+        }
+    }
+}
