@@ -15,7 +15,8 @@ public sealed partial class ModelScheduler
             var changed = _queue.Changed;
             if (IsHeld())
             {
-                await WaitQuietlyAsync(changed, stopping);
+                // Test hook only: also poll, so a test can lift the hold without queueing more.
+                await WaitQuietlyAsync(Task.WhenAny(changed, Task.Delay(10, stopping)), stopping);
                 continue;
             }
 
