@@ -18,11 +18,15 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InMemoryServer> StartAsync(string repository, Func<MaasServerOptions, MaasServerOptions>? adjust = null)
+    public static async Task<InMemoryServer> StartAsync(string repository, Func<MaasServerOptions, MaasServerOptions>? adjust = null, Action<WebApplicationBuilder>? configure = null)
     {
         var options = new MaasServerOptions { ModelRepository = repository, HttpPort = 0 };
         options = adjust?.Invoke(options) ?? options;
-        var app = MaasServer.Build(options, builder => builder.WebHost.UseTestServer());
+        var app = MaasServer.Build(options, builder =>
+        {
+            builder.WebHost.UseTestServer();
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         await app.WaitForModelsAsync();
         return new InMemoryServer(app, app.GetTestClient());
