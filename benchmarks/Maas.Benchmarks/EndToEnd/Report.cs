@@ -33,7 +33,7 @@ internal static class Report
         {
             text.AppendLine(Invariant($"### {scenario.Id}: {scenario.Title}"));
             text.AppendLine();
-            text.AppendLine(Invariant($"{Method(scenario, options)} {scenario.Rounds} rounds, {(scenario.Converged ? "converged" : "NOT converged")} (p50 spread of the last three: {string.Join(", ", scenario.Series.Select(s => Invariant($"{s.Target.Name} {s.Spread:P0}")))})."));
+            text.AppendLine(Invariant($"{Method(scenario, options)} {scenario.Rounds} rounds, {(scenario.Converged ? "converged" : "NOT converged")} (p50 spread of the last three: {string.Join(", ", scenario.Series.Select(s => Invariant($"{s.Target.Name} {s.Spread:P1}")))})."));
             text.AppendLine();
             text.AppendLine("| path | requests | p50 µs | p90 µs | p99 µs | mean µs |");
             text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
