@@ -19,6 +19,9 @@ internal static class Program
         var root = new RootCommand($"Maas {ServerInfo.Version}: serve ONNX models over KServe v2 (Open Inference Protocol).")
         {
             ServeCommand.Create(),
+            InspectCommand.Create(),
+            QuantizeCommand.Create(),
+            CompareCommand.Create(),
         };
         return root;
     }

@@ -16,9 +16,9 @@ public class ProgramTests
     [Fact]
     public async Task Invoke_WhenCommandIsUnknown_IsAParseError()
     {
-        var result = await CliRun.InvokeAsync("quantize");
+        var result = await CliRun.InvokeAsync("frobnicate");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("quantize", result.Error);
+        Assert.Contains("frobnicate", result.Error);
     }
 }

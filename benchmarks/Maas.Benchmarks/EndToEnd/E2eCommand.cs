@@ -30,6 +30,7 @@ internal static class E2eCommand
             return string.IsNullOrEmpty(error) ? 0 : 2;
         }
 
+        var loadAtStart = Report.LoadAverage();
         var root = FindRepoRoot();
         var maasDll = Path.GetFullPath(options.Maas ?? DefaultMaasDll(root));
         if (!File.Exists(maasDll))
@@ -170,7 +171,7 @@ internal static class E2eCommand
                 }
             }
 
-            var report = Report.Write(scenarios.Where(s => s.Rounds > 0).ToList(), options, pin, baselineCpu, jitSettled, args);
+            var report = Report.Write(scenarios.Where(s => s.Rounds > 0).ToList(), options, pin, baselineCpu, jitSettled, loadAtStart, args);
             Console.WriteLine();
             Console.WriteLine(report);
             if (options.Out is not null)
@@ -225,7 +226,7 @@ internal static class E2eCommand
             targets.Add(floorTarget);
         }
 
-        return new Scenario(id, title, payload, targets);
+        return new Scenario(id, title, payload, targets, () => ServerStats.Read(client, server.BaseAddress, payload.Model));
     }
 
     internal static string Describe(ModelPayload payload)

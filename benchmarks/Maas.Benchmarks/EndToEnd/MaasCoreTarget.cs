@@ -9,10 +9,15 @@ namespace Maas.Benchmarks.EndToEnd;
 /// <summary>
 /// Maas's own infer path without HTTP, in this process: the binary body parsed by
 /// <see cref="KServeInferRequestParser"/>, run through <see cref="ModelVersion.InferAsync"/> (validation,
-/// OrtValue binding, output copy) and written by <see cref="KServeInferResponseWriter"/> to a body
-/// that discards it. Runs on the engine CPU like the baseline, so (this − baseline) is what Maas's
-/// core adds and (server − this) what HTTP, Kestrel and the second process add.
+/// the scheduler's queue and worker, OrtValue binding, output copy) and written by
+/// <see cref="KServeInferResponseWriter"/> to a body that discards it. So (this − baseline) is what
+/// Maas's core adds and (server − this) what HTTP, Kestrel and the second process add.
 /// </summary>
+/// <remarks>
+/// The scheduler runs the engine on a thread-pool thread, and this process's thread pool lives on
+/// the client CPU (threads inherit the affinity of their creator), so this target runs there too:
+/// one core, like the server, but not the baseline's core.
+/// </remarks>
 internal sealed class MaasCoreTarget : ITarget
 {
     private readonly ModelVersion _version;
@@ -31,7 +36,7 @@ internal sealed class MaasCoreTarget : ITarget
 
     public string Name => "maas in-proc";
 
-    public bool OnEngineCpu => true;
+    public bool OnEngineCpu => false;
 
     public void Invoke()
     {

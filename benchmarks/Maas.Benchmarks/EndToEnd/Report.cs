@@ -10,10 +10,11 @@ internal static class Report
     public const double P1P99TargetMicros = 600;
     public const double P2Target = 1.0 / 20;
 
-    public static string Write(IReadOnlyList<Scenario> scenarios, E2eOptions options, bool pin, int? baselineCpu, double? jitSettled, string[] args)
+    public static string Write(IReadOnlyList<Scenario> scenarios, E2eOptions options, bool pin, int? baselineCpu, double? jitSettled, string? loadAtStart, string[] args)
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {CpuModel()}, {Environment.ProcessorCount} CPU(s); command: `e2e {string.Join(' ', args)}`."));
+        text.AppendLine(Invariant($"Load average (1, 5, 15 min) at start: {loadAtStart ?? "n/a"}; at end: {LoadAverage() ?? "n/a"} (this run itself keeps about 1 core busy; above ~2 on 2 cores, other work competed)."));
         text.AppendLine(pin
             ? Invariant($"Pinned: server CPU {options.ServerCpu}, client CPU {options.ClientCpu}, in-process baseline CPU {baselineCpu}.")
             : "Unpinned.");
@@ -53,6 +54,7 @@ internal static class Report
                 WriteP2(text, scenario);
             }
 
+            WriteServerStats(text, scenario);
             WriteSessions(text, scenario);
             text.AppendLine();
         }
@@ -108,6 +110,18 @@ internal static class Report
         }
     }
 
+    private static void WriteServerStats(StringBuilder text, Scenario scenario)
+    {
+        if (ServerStats.MeanBetween(scenario.Stats.Before, scenario.Stats.After) is not { } server)
+        {
+            return;
+        }
+
+        var baseline = scenario[E2eCommand.Baseline].Final;
+        var clientMean = scenario.Series.Where(s => s.Target is HttpTarget && s.Target.Name != E2eCommand.Floor).Select(s => s.Final.Mean).ToArray();
+        text.AppendLine(Invariant($"- the server's own statistics over the measured rounds (means per request): engine (compute_infer) {server.Infer:0} µs vs {baseline.Mean:0} µs in-process; queued {server.Queue:0} µs; enqueue → answer {server.Success:0} µs, so the scheduler adds {server.Success - server.Infer:0} µs around the engine{(clientMean.Length == 1 ? Invariant($" and the rest of the request path (HTTP, parse, write, thread hops, client) {clientMean[0] - server.Success:0} µs") : "")}"));
+    }
+
     private static void WriteSessions(StringBuilder text, Scenario scenario)
     {
         if (scenario.Series.Select(s => s.Target).OfType<InProcessTarget>().FirstOrDefault() is { Sessions: > 1 } target)
@@ -129,6 +143,18 @@ internal static class Report
     private static string Join(double[] values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The first three fields of /proc/loadavg, or null off Linux.</summary>
+    public static string? LoadAverage()
+    {
+        if (!File.Exists("/proc/loadavg"))
+        {
+            return null;
+        }
+
+        var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+        return fields.Length >= 3 ? $"{fields[0]}, {fields[1]}, {fields[2]}" : null;
+    }
 
     private static string CpuModel()
     {

@@ -12,15 +12,21 @@ namespace Maas.Benchmarks.EndToEnd;
 /// </summary>
 internal sealed class Scenario
 {
-    public Scenario(string id, string title, ModelPayload payload, IReadOnlyList<ITarget> targets)
+    public Scenario(string id, string title, ModelPayload payload, IReadOnlyList<ITarget> targets, Func<ServerStats?>? readStats = null)
     {
+        _readStats = readStats;
         Id = id;
         Title = title;
         Payload = payload;
         Series = [.. targets.Select(t => new Series(t))];
     }
 
+    private readonly Func<ServerStats?>? _readStats;
+
     public string Id { get; }
+
+    /// <summary>The server's statistics before the first and after the last measured round.</summary>
+    public (ServerStats? Before, ServerStats? After) Stats { get; private set; }
 
     public string Title { get; }
 
@@ -51,6 +57,7 @@ internal sealed class Scenario
             (series.Target as InProcessTarget)?.ResetSessionStats();
         }
 
+        var before = _readStats?.Invoke();
         for (var round = 1; round <= options.MaxRounds && !cancelled(); round++)
         {
             var windows = Alternate == Alternation.Windows
@@ -70,6 +77,8 @@ internal sealed class Scenario
                 break;
             }
         }
+
+        Stats = (before, _readStats?.Invoke());
     }
 
     /// <summary>Per round, <paramref name="value"/> of the windows of that round, for the last three rounds.</summary>
