@@ -6,7 +6,41 @@ namespace Maas.Core.Scheduling;
 /// <summary>The worker side: form a batch, drop what expired, run, answer.</summary>
 public sealed partial class ModelScheduler
 {
-    private async Task WorkAsync(IModelInstance instance)
+    /// <summary>
+    /// Runs a request on the caller's thread when nothing waits and an instance is idle: the worker
+    /// would only run it alone anyway, and the hand-over to another thread costs tens of µs (on
+    /// few cores, the two threads also fight for one). Not when a batching delay is configured,
+    /// since that asks lone requests to wait for company, nor while a test hook holds the queue.
+    /// </summary>
+    private bool TryRunInline(PendingRequest pending)
+    {
+        if (_queue.Count > 0 || (MaxBatchSize > 0 && _batching.MaxQueueDelay > TimeSpan.Zero) || _hooks is { HoldUntilQueued: > 0 })
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _instanceGates.Length; i++)
+        {
+            if (_instanceGates[i].Wait(0))
+            {
+                try
+                {
+                    pending.TryTake();
+                    Execute(_instances[i], [pending]);
+                }
+                finally
+                {
+                    _instanceGates[i].Release();
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task WorkAsync(IModelInstance instance, SemaphoreSlim gate)
     {
         var stopping = _stopping.Token;
         var batch = new List<PendingRequest>();
@@ -34,7 +68,15 @@ public sealed partial class ModelScheduler
                 await FormBatchAsync(first, batch, stopping);
             }
 
-            Execute(instance, batch);
+            await gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                Execute(instance, batch);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
     }
 

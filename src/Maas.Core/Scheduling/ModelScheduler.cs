@@ -30,6 +30,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly RequestQueue _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
+    private readonly SemaphoreSlim[] _instanceGates;
     private readonly KeyValuePair<string, object?>[] _tags;
 
     /// <summary>
@@ -54,10 +55,12 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         _queue = new RequestQueue(_policy.MaxQueueSize, _policy.PriorityLevels);
         _tags = [new("model", modelName), new("version", version)];
         _workers = new Task[instances.Count];
+        _instanceGates = new SemaphoreSlim[instances.Count];
         for (var i = 0; i < _workers.Length; i++)
         {
             var instance = instances[i];
-            _workers[i] = Task.Run(() => WorkAsync(instance));
+            var gate = _instanceGates[i] = new SemaphoreSlim(1, 1);
+            _workers[i] = Task.Run(() => WorkAsync(instance, gate));
         }
     }
 
@@ -122,7 +125,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         long? deadline = timeout is { } t ? started + (long)(t.TotalSeconds * _time.TimestampFrequency) : null;
         var pending = new PendingRequest(request, ordered, outputs, rows, priority, started, deadline, cancellationToken);
 
-        if (!_queue.TryEnqueue(pending))
+        if (!TryRunInline(pending) && !_queue.TryEnqueue(pending))
         {
             Finish(started, "rejected");
             throw MaasError.ResourceExhausted($"The queue of model '{_modelName}' version {_version} is full ({_policy.MaxQueueSize} requests waiting, queue.max_queue_size); retry later or raise the limit.");
@@ -292,6 +295,11 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         foreach (var instance in _instances)
         {
             instance.Dispose();
+        }
+
+        foreach (var gate in _instanceGates)
+        {
+            gate.Dispose();
         }
 
         _stopping.Dispose();

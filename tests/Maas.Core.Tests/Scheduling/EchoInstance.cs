@@ -30,12 +30,23 @@ internal sealed class EchoInstance : IModelInstance
 
     public bool IsDisposed { get; private set; }
 
+    /// <summary>Managed thread ids the runs happened on.</summary>
+    public ConcurrentQueue<int> Threads { get; } = new();
+
+    private int _waiting;
+
+    /// <summary>Runs waiting at the gate now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     /// <summary>Lets <paramref name="runs"/> held runs proceed.</summary>
     public void Release(int runs = 1) => _gate!.Release(runs);
 
     public InferenceResponse Run(InferenceRequest request, IReadOnlyList<string> outputNames, string modelVersion, CancellationToken cancellationToken)
     {
+        Threads.Enqueue(Environment.CurrentManagedThreadId);
+        Interlocked.Increment(ref _waiting);
         _gate?.Wait(TimeSpan.FromSeconds(30), cancellationToken);
+        Interlocked.Decrement(ref _waiting);
         var x = request.Inputs[0];
         var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(x.Data.Span);
         BatchRows.Enqueue(x.Shape[0]);

@@ -219,8 +219,9 @@ public sealed class ModelSchedulerTests
         await using var scheduler = Create([one, two], new ModelConfig { Batching = new BatchingConfig { MaxBatchSize = 0 } });
         var requests = new[] { Request(1, 1), Request(1, 2) };
 
-        var answers = requests.Select(r => scheduler.EnqueueAsync(r, Outputs, CancellationToken.None)).ToArray();
-        await WaitUntilAsync(() => scheduler.QueueDepth == 0);
+        // An idle instance may run a request on the caller's thread, so each client gets its own.
+        var answers = requests.Select(r => Task.Run(() => scheduler.EnqueueAsync(r, Outputs, CancellationToken.None))).ToArray();
+        await WaitUntilAsync(() => scheduler.QueueDepth == 0 && one.Waiting + two.Waiting == 2);
         one.Release();
         two.Release();
         foreach (var response in await Task.WhenAll(answers))
@@ -231,6 +232,21 @@ public sealed class ModelSchedulerTests
         Assert.Single(one.BatchRows);
         Assert.Single(two.BatchRows);
         Dispose(requests);
+    }
+
+    [Fact]
+    public async Task Enqueue_WhenQueueIsEmptyAndAnInstanceIdle_RunsOnTheCallersThread()
+    {
+        var instance = new EchoInstance();
+        await using var scheduler = Create(instance, new ModelConfig());
+        using var request = Request(1, 1);
+        var caller = Environment.CurrentManagedThreadId;
+
+        var answer = scheduler.EnqueueAsync(request, Outputs, CancellationToken.None);
+
+        Assert.True(answer.IsCompleted);
+        Assert.Equal([caller], instance.Threads);
+        (await answer).Dispose();
     }
 
     [Fact]
