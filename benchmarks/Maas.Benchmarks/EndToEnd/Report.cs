@@ -119,7 +119,7 @@ internal static class Report
 
         var baseline = scenario[E2eCommand.Baseline].Final;
         var clientMean = scenario.Series.Where(s => s.Target is HttpTarget && s.Target.Name != E2eCommand.Floor).Select(s => s.Final.Mean).ToArray();
-        text.AppendLine(Invariant($"- the server's own statistics over the measured rounds (means per request): engine (compute_infer) {server.Infer:0} µs vs {baseline.Mean:0} µs in-process; queued {server.Queue:0} µs; enqueue → answer {server.Success:0} µs, so the scheduler adds {server.Success - server.Infer:0} µs around the engine{(clientMean.Length == 1 ? Invariant($" and the rest of the request path (HTTP, parse, write, thread hops, client) {clientMean[0] - server.Success:0} µs") : "")}"));
+        text.AppendLine(Invariant($"- the server's own statistics over the same three rounds (means per request): engine (compute_infer) {server.Infer:0} µs vs {baseline.Mean:0} µs in-process; queued {server.Queue:0} µs; enqueue → answer {server.Success:0} µs, so the scheduler adds {server.Success - server.Infer:0} µs around the engine{(clientMean.Length == 1 ? Invariant($" and the rest of the request path (HTTP, parse, write, thread hops, client) {clientMean[0] - server.Success:0} µs") : "")}"));
     }
 
     private static void WriteSessions(StringBuilder text, Scenario scenario)

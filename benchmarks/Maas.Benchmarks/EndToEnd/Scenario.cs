@@ -12,6 +12,11 @@ namespace Maas.Benchmarks.EndToEnd;
 /// </summary>
 internal sealed class Scenario
 {
+    private readonly Func<ServerStats?>? _readStats;
+
+    // _snapshots[r]: the server's statistics after r rounds (0: before the first).
+    private readonly List<ServerStats?> _snapshots = [];
+
     public Scenario(string id, string title, ModelPayload payload, IReadOnlyList<ITarget> targets, Func<ServerStats?>? readStats = null)
     {
         _readStats = readStats;
@@ -21,12 +26,11 @@ internal sealed class Scenario
         Series = [.. targets.Select(t => new Series(t))];
     }
 
-    private readonly Func<ServerStats?>? _readStats;
-
     public string Id { get; }
 
-    /// <summary>The server's statistics before the first and after the last measured round.</summary>
-    public (ServerStats? Before, ServerStats? After) Stats { get; private set; }
+    /// <summary>The server's statistics before the last three rounds and after the last one (the rounds the figures pool).</summary>
+    public (ServerStats? Before, ServerStats? After) Stats =>
+        _snapshots.Count > Rounds ? (_snapshots[Math.Max(0, Rounds - 3)], _snapshots[Rounds]) : (null, null);
 
     public string Title { get; }
 
@@ -57,7 +61,7 @@ internal sealed class Scenario
             (series.Target as InProcessTarget)?.ResetSessionStats();
         }
 
-        var before = _readStats?.Invoke();
+        _snapshots.Add(_readStats?.Invoke());
         for (var round = 1; round <= options.MaxRounds && !cancelled(); round++)
         {
             var windows = Alternate == Alternation.Windows
@@ -71,6 +75,7 @@ internal sealed class Scenario
             }
 
             Rounds = round;
+            _snapshots.Add(_readStats?.Invoke());
             if (round >= options.MinRounds && Series.All(s => s.IsStable(options.Tolerance)))
             {
                 Converged = true;
@@ -78,7 +83,6 @@ internal sealed class Scenario
             }
         }
 
-        Stats = (before, _readStats?.Invoke());
     }
 
     /// <summary>Per round, <paramref name="value"/> of the windows of that round, for the last three rounds.</summary>
