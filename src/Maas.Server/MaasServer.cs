@@ -6,6 +6,7 @@ using Maas.Core.Scheduling;
 using Maas.Core.Telemetry;
 using Maas.Models;
 using Maas.Server.Frontends;
+using Maas.Server.Frontends.Grpc;
 using Maas.Server.Frontends.KServe;
 using Maas.Server.Hosting;
 using Maas.Server.Observability;
@@ -13,7 +14,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,9 +52,11 @@ public static class MaasServer
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options));
+        var listeners = new ServerListeners();
+        builder.WebHost.ConfigureKestrel(kestrel => listeners.Configure(kestrel, options));
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton<IModelBackend, OnnxBackend>();
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton(services => new ModelManager(
@@ -68,6 +70,12 @@ public static class MaasServer
             .AddMeter(InferenceMetrics.MeterName)
             .AddPrometheusExporter());
         builder.Services.AddSingleton<ModelRouter>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = (int)options.MaxRequestBytes;
+            grpc.MaxSendMessageSize = null;
+            grpc.Interceptors.Add<GrpcErrorInterceptor>();
+        });
         builder.Services.AddSingleton<ModelLoadingService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelLoadingService>());
 
@@ -76,6 +84,7 @@ public static class MaasServer
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapKServe();
+        app.MapGrpcService<GrpcInferenceService>();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server)."));
 
@@ -98,27 +107,14 @@ public static class MaasServer
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, MaasServerOptions options)
-    {
-        kestrel.AddServerHeader = false;
-        kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-        // HTTP/1.1 only: without TLS, Kestrel cannot offer HTTP/2 beside it on one port (gRPC gets its own).
-        void Http1(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
-        if (string.Equals(options.Host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            kestrel.ListenLocalhost(options.HttpPort, Http1);
-        }
-        else
-        {
-            kestrel.Listen(IPAddress.Parse(options.Host), options.HttpPort, Http1);
-        }
-    }
-
     private static void LogListening(WebApplication app, MaasServerOptions options)
     {
-        var addresses = string.Join(", ", app.Addresses());
+        var listeners = app.Services.GetRequiredService<ServerListeners>();
         var repository = Path.GetFullPath(options.ModelRepository);
-        ServerLog.Listening(app.Logger, ServerInfo.Version, addresses.Length == 0 ? "(in-memory)" : addresses, repository);
+        var http = listeners.Http?.ToString().TrimEnd('/') ?? "(in-memory)";
+        var more = (listeners.Grpc is { } grpc ? $", KServe v2 gRPC on {grpc.ToString().TrimEnd('/')}" : "")
+            + (listeners.Rest is { } rest ? $", REST (TF Serving port) on {rest.ToString().TrimEnd('/')}" : "");
+        ServerLog.Listening(app.Logger, ServerInfo.Version, http, more, repository);
         if (IPAddress.TryParse(options.Host, out var ip) && !IPAddress.IsLoopback(ip))
         {
             ServerLog.NonLoopback(app.Logger, options.Host);

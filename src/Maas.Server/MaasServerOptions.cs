@@ -9,6 +9,9 @@ public sealed record MaasServerOptions
     /// <summary>Default HTTP port, as Triton's.</summary>
     public const int DefaultHttpPort = 8000;
 
+    /// <summary>Default gRPC port, as Triton's.</summary>
+    public const int DefaultGrpcPort = 8001;
+
     /// <summary>Default request body limit: 64 MiB. Unlimited buffering lets one request exhaust memory.</summary>
     public const long DefaultMaxRequestBytes = 64L * 1024 * 1024;
 
@@ -20,6 +23,15 @@ public sealed record MaasServerOptions
 
     /// <summary>HTTP port for KServe v2 REST; 0 picks a free port. Default 8000.</summary>
     public int HttpPort { get; init; } = DefaultHttpPort;
+
+    /// <summary>HTTP/2 port for KServe v2 gRPC; 0 picks a free port; null turns gRPC off. Default 8001.</summary>
+    public int? GrpcPort { get; init; } = DefaultGrpcPort;
+
+    /// <summary>
+    /// A second HTTP/1.1 port serving the same routes, for clients that expect TF Serving's REST
+    /// port (8501); 0 picks a free port. Default: none.
+    /// </summary>
+    public int? RestPort { get; init; }
 
     /// <summary>Largest request body accepted, in bytes (1 KiB to 2 GiB). Default 64 MiB.</summary>
     public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
@@ -49,6 +61,28 @@ public sealed record MaasServerOptions
         if (HttpPort is < 0 or > 65535)
         {
             errors.Add($"--http-port {HttpPort} is not a port (0-65535; 0 picks a free one)");
+        }
+
+        if (GrpcPort is < 0 or > 65535)
+        {
+            errors.Add($"--grpc-port {GrpcPort} is not a port (0-65535; 0 picks a free one; -1 turns gRPC off)");
+        }
+
+        if (RestPort is < 0 or > 65535)
+        {
+            errors.Add($"--rest-port {RestPort} is not a port (0-65535; 0 picks a free one)");
+        }
+
+        (string Option, int? Port)[] ports = [("--http-port", HttpPort), ("--grpc-port", GrpcPort), ("--rest-port", RestPort)];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            for (var j = i + 1; j < ports.Length; j++)
+            {
+                if (ports[i].Port is > 0 && ports[i].Port == ports[j].Port)
+                {
+                    errors.Add($"{ports[i].Option} and {ports[j].Option} are both {ports[i].Port}; each protocol needs a port of its own");
+                }
+            }
         }
 
         if (!string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase) && !System.Net.IPAddress.TryParse(Host, out _))

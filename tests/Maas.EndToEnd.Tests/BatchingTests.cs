@@ -31,7 +31,7 @@ public sealed class BatchingTests
     {
         using var repository = new TestRepository().AddModel("minilm", 1, File.ReadAllBytes(RepoPaths.DemoModel("minilm")));
         var hooks = new SchedulerHooks { HoldUntilQueued = Sentences.Length };
-        var app = MaasServer.Build(new MaasServerOptions { ModelRepository = repository.Root, HttpPort = 0 }, b => b.Services.AddSingleton(hooks));
+        var app = MaasServer.Build(new MaasServerOptions { ModelRepository = repository.Root, HttpPort = 0, GrpcPort = null }, b => b.Services.AddSingleton(hooks));
         await app.StartAsync();
         try
         {

@@ -15,7 +15,7 @@ public sealed class ProcessTests
     public async Task Sigterm_DrainsTheRequestInFlight_ThenExitsZero()
     {
         using var repository = new TestRepository().AddModel("add", 1, TestModelFactory.Add());
-        var (maas, address) = await MaasProcess.StartAsync("serve", "--model-repository", repository.Root, "--http-port", "0");
+        var (maas, address) = await MaasProcess.StartAsync("serve", "--model-repository", repository.Root, "--http-port", "0", "--grpc-port", "0");
         using (maas)
         {
             await WaitReadyAsync(address);

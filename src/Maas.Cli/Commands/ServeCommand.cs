@@ -23,6 +23,15 @@ internal static class ServeCommand
             Description = "Port for KServe v2 REST (0 picks a free port).",
             DefaultValueFactory = _ => MaasServerOptions.DefaultHttpPort,
         };
+        var grpcPort = new Option<int>("--grpc-port")
+        {
+            Description = "Port for KServe v2 gRPC over HTTP/2 (0 picks a free port, -1 turns gRPC off).",
+            DefaultValueFactory = _ => MaasServerOptions.DefaultGrpcPort,
+        };
+        var restPort = new Option<int?>("--rest-port")
+        {
+            Description = "An extra HTTP/1.1 port with the same REST routes, e.g. 8501 for TF Serving clients (0 picks a free port). [default: none]",
+        };
         var maxRequestBytes = new Option<long>("--max-request-bytes")
         {
             Description = "Largest request body accepted, in bytes.",
@@ -42,9 +51,9 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 30,
         };
 
-        var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST until Ctrl+C or SIGTERM.")
+        var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST and gRPC until Ctrl+C or SIGTERM.")
         {
-            repository, host, httpPort, maxRequestBytes, strictReadiness, shutdownTimeout,
+            repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, shutdownTimeout,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -56,6 +65,8 @@ internal static class ServeCommand
                 ModelRepository = result.GetRequiredValue(repository),
                 Host = result.GetRequiredValue(host),
                 HttpPort = result.GetValue(httpPort),
+                GrpcPort = result.GetValue(grpcPort) is var grpc && grpc == -1 ? null : grpc,
+                RestPort = result.GetValue(restPort),
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
                 StrictReadiness = result.GetValue(strictReadiness),
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
@@ -80,7 +91,7 @@ internal static class ServeCommand
             catch (IOException ex)
             {
                 // Typically the port is taken: say which and how to fix it.
-                await stderr.WriteLineAsync($"maas serve: cannot listen on {options.Host}:{options.HttpPort}: {ex.Message}. Choose another --http-port or stop the other process.");
+                await stderr.WriteLineAsync($"maas serve: cannot listen on {options.Host} (ports: http {options.HttpPort}, grpc {(options.GrpcPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off")}{(options.RestPort is { } rest ? $", rest {rest}" : "")}): {ex.Message}. Choose other ports (--http-port, --grpc-port, --rest-port) or stop the other process.");
                 return 1;
             }
 

@@ -8,8 +8,8 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void UnhandledError(ILogger logger, string method, string path, Exception exception);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Maas {Version} serving KServe v2 REST on {Addresses} from model repository {Repository}")]
-    public static partial void Listening(ILogger logger, string version, string addresses, string repository);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Maas {Version} serving KServe v2 REST on {Http}{Others} from model repository {Repository}")]
+    public static partial void Listening(ILogger logger, string version, string http, string others, string repository);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Listening on {Host}, a non-loopback address: anyone who can reach it can run the models")]
     public static partial void NonLoopback(ILogger logger, string host);

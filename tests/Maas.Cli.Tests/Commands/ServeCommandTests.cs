@@ -32,6 +32,8 @@ public class ServeCommandTests
     [Theory]
     [InlineData("--host <host>", "[default: 127.0.0.1]")]
     [InlineData("--http-port <http-port>", "[default: 8000]")]
+    [InlineData("--grpc-port <grpc-port>", "[default: 8001]")]
+    [InlineData("--rest-port <rest-port>", "[default: none]")]
     [InlineData("--max-request-bytes <max-request-bytes>", "[default: 67108864]")]
     [InlineData("--strict-readiness <true|false>", "[default: true]")]
     [InlineData("--shutdown-timeout <shutdown-timeout>", "[default: 30]")]
@@ -59,7 +61,7 @@ public class ServeCommandTests
 
         var labels = Regex.Matches(result.Output, @"^\s+(-[^\s,]+(?:, -[^\s,]+)*)", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         Assert.Equal(
-            ["-m, --model-repository", "--host", "--http-port", "--max-request-bytes", "--strict-readiness", "--shutdown-timeout", "-?, -h, --help"],
+            ["-m, --model-repository", "--host", "--http-port", "--grpc-port", "--rest-port", "--max-request-bytes", "--strict-readiness", "--shutdown-timeout", "-?, -h, --help"],
             labels);
         Assert.Empty(result.Error);
     }
@@ -122,6 +124,15 @@ public class ServeCommandTests
     }
 
     [Fact]
+    public async Task Invoke_WhenTwoProtocolsAskForOnePort_SaysTheyMustDiffer()
+    {
+        var result = await CliRun.InvokeAsync("serve", "-m", MissingRepository, "--http-port", "9000", "--grpc-port", "9000");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("maas serve: --http-port and --grpc-port are both 9000; each protocol needs a port of its own", result.Error);
+    }
+
+    [Fact]
     public async Task Invoke_WhenPortIsNotANumber_IsAParseErrorNamingTheValue()
     {
         var result = await CliRun.InvokeAsync("serve", "-m", MissingRepository, "--http-port", "eighty");
@@ -134,10 +145,10 @@ public class ServeCommandTests
     [Fact]
     public async Task Invoke_WhenOptionIsUnknown_IsAParseError()
     {
-        var result = await CliRun.InvokeAsync("serve", "-m", MissingRepository, "--grpc-port", "8001");
+        var result = await CliRun.InvokeAsync("serve", "-m", MissingRepository, "--grcp-port", "8001");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--grpc-port", result.Error);
+        Assert.Contains("--grcp-port", result.Error);
     }
 
     [Fact]
@@ -149,6 +160,8 @@ public class ServeCommandTests
         Assert.Equal("/models", parse.GetValue<string>("--model-repository"));
         Assert.Equal("127.0.0.1", parse.GetValue<string>("--host"));
         Assert.Equal(8000, parse.GetValue<int>("--http-port"));
+        Assert.Equal(8001, parse.GetValue<int>("--grpc-port"));
+        Assert.Null(parse.GetValue<int?>("--rest-port"));
         Assert.Equal(64L * 1024 * 1024, parse.GetValue<long>("--max-request-bytes"));
         Assert.True(parse.GetValue<bool>("--strict-readiness"));
         Assert.Equal(30d, parse.GetValue<double>("--shutdown-timeout"));
@@ -159,11 +172,14 @@ public class ServeCommandTests
     {
         var parse = Program.CreateRootCommand().Parse(
             ["serve", "--model-repository", "/models", "--host", "0.0.0.0", "--http-port", "9000",
+             "--grpc-port", "9001", "--rest-port", "8501",
              "--max-request-bytes", "2048", "--strict-readiness", "false", "--shutdown-timeout", "2.5"]);
 
         Assert.Empty(parse.Errors);
         Assert.Equal("0.0.0.0", parse.GetValue<string>("--host"));
         Assert.Equal(9000, parse.GetValue<int>("--http-port"));
+        Assert.Equal(9001, parse.GetValue<int>("--grpc-port"));
+        Assert.Equal(8501, parse.GetValue<int?>("--rest-port"));
         Assert.Equal(2048L, parse.GetValue<long>("--max-request-bytes"));
         Assert.False(parse.GetValue<bool>("--strict-readiness"));
         Assert.Equal(2.5d, parse.GetValue<double>("--shutdown-timeout"));

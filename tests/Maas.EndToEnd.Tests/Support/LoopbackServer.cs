@@ -1,5 +1,7 @@
 using Maas.Server;
+using Maas.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maas.EndToEnd.Tests.Support;
 
@@ -8,23 +10,28 @@ internal sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LoopbackServer(WebApplication app, Uri address)
+    private LoopbackServer(WebApplication app, ServerListeners listeners)
     {
         _app = app;
-        Address = address;
-        Client = new HttpClient { BaseAddress = address };
+        Address = listeners.Http!;
+        GrpcAddress = listeners.Grpc!;
+        Client = new HttpClient { BaseAddress = Address };
     }
 
+    /// <summary>KServe v2 REST.</summary>
     public Uri Address { get; }
+
+    /// <summary>KServe v2 gRPC (HTTP/2 without TLS).</summary>
+    public Uri GrpcAddress { get; }
 
     public HttpClient Client { get; }
 
     public static async Task<LoopbackServer> StartAsync(string repository)
     {
-        var app = MaasServer.Build(new MaasServerOptions { ModelRepository = repository, HttpPort = 0 });
+        var app = MaasServer.Build(new MaasServerOptions { ModelRepository = repository, HttpPort = 0, GrpcPort = 0 });
         await app.StartAsync();
         await app.WaitForModelsAsync();
-        return new LoopbackServer(app, new Uri(app.Addresses().Single()));
+        return new LoopbackServer(app, app.Services.GetRequiredService<ServerListeners>());
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 
@@ -17,6 +18,10 @@ internal sealed class InMemoryServer : IAsyncDisposable
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>A gRPC channel over the in-memory transport (HTTP/2 as a real client speaks it).</summary>
+    public GrpcChannel CreateGrpcChannel() =>
+        GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = _app.GetTestServer().CreateHandler() });
 
     public static async Task<InMemoryServer> StartAsync(string repository, Func<MaasServerOptions, MaasServerOptions>? adjust = null, Action<WebApplicationBuilder>? configure = null)
     {

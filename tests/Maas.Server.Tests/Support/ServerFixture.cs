@@ -15,8 +15,15 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     private readonly TestRepository _repository = new();
     private InMemoryServer? _server;
+    private global::Grpc.Net.Client.GrpcChannel? _grpcChannel;
 
     public HttpClient Client => _server!.Client;
+
+    /// <summary>A gRPC channel to the same in-memory server.</summary>
+    public global::Grpc.Net.Client.GrpcChannel GrpcChannel => _grpcChannel ??= _server!.CreateGrpcChannel();
+
+    /// <summary>A stock gRPC client (the generated stub) over <see cref="GrpcChannel"/>.</summary>
+    public Maas.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient Grpc => new(GrpcChannel);
 
     public static string IdentityModel(DataType type) => "identity-" + type.WireName().ToLowerInvariant();
 
@@ -39,6 +46,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _grpcChannel?.Dispose();
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -1,13 +1,10 @@
-using Maas.Core.Lifecycle;
 using Maas.Core.Routing;
-using Maas.Errors;
 using Maas.Models;
 using Maas.Tensors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Maas.Server.Frontends.KServe;
 
@@ -41,28 +38,12 @@ public static class KServeEndpoints
 
     // Readiness answers are booleans, not errors: 200 for ready and 400 for not ready, as the
     // protocol ("4xx for false") and Triton do. Probes treat any non-2xx as not ready.
-    private static Task ServerReady(HttpContext context)
+    private static Task ServerReady(HttpContext context) => Boolean(context, ServerHealth.IsServerReady(context.RequestServices));
+
+    private static Task Boolean(HttpContext context, bool value)
     {
-        var services = context.RequestServices;
-        var manager = services.GetRequiredService<ModelManager>();
-        var options = services.GetRequiredService<MaasServerOptions>();
-        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
-        var ready = !stopping && manager.StartupComplete && (!options.StrictReadiness || AllModelsReady(manager));
-        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        context.Response.StatusCode = value ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         return Task.CompletedTask;
-    }
-
-    private static bool AllModelsReady(ModelManager manager)
-    {
-        foreach (var model in manager.Models.Values)
-        {
-            if (!model.IsFullyReady)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static Task ServerMetadata(HttpContext context) =>
@@ -71,39 +52,14 @@ public static class KServeEndpoints
     private static Task ModelReady(HttpContext context)
     {
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        var model = router.ResolveModel(RouteValue(context, "model")!);
-        bool ready;
-        try
-        {
-            ready = ModelRouter.FindVersion(model, RouteValue(context, "version")).State == ModelVersionState.Ready;
-        }
-        catch (MaasError ex) when (ex.Code == MaasErrorCode.Unavailable)
-        {
-            // A model that exists but cannot serve is "not ready", a boolean answer; unknown names stay 404.
-            ready = false;
-        }
-
-        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
-        return Task.CompletedTask;
+        return Boolean(context, ServerHealth.IsModelReady(router, RouteValue(context, "model")!, RouteValue(context, "version")));
     }
 
     private static Task ModelMetadata(HttpContext context)
     {
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        var model = router.ResolveModel(RouteValue(context, "model")!);
-        var version = ModelRouter.FindVersion(model, RouteValue(context, "version"));
-        var metadata = version.Metadata
-            ?? throw MaasError.Unavailable($"Model '{model.Name}' version {version.VersionText} has no metadata: {version.Reason ?? version.State.ToString()}.");
-
-        var versions = new List<string>();
-        foreach (var candidate in model.Versions)
-        {
-            if (candidate.State == ModelVersionState.Ready)
-            {
-                versions.Add(candidate.VersionText);
-            }
-        }
-
+        var (model, _, metadata) = ServerHealth.ResolveMetadata(router, RouteValue(context, "model")!, RouteValue(context, "version"));
+        var versions = ServerHealth.ReadyVersions(model);
         var response = new ModelMetadataResponse(model.Name, versions, metadata.Platform, Describe(metadata.Inputs), Describe(metadata.Outputs));
         return context.Response.WriteAsJsonAsync(response, KServeJsonContext.Default.ModelMetadataResponse, contentType: null, context.RequestAborted);
     }

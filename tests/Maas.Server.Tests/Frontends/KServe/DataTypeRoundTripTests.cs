@@ -57,7 +57,7 @@ public sealed class DataTypeRoundTripTests(ServerFixture server) : IClassFixture
     }
 
     /// <summary>The protocol's raw layout of JSON values, written independently of the server's code.</summary>
-    private static byte[] Encode(DataType type, JsonArray values)
+    internal static byte[] Encode(DataType type, JsonArray values)
     {
         var stream = new MemoryStream();
         Span<byte> scratch = stackalloc byte[8];
