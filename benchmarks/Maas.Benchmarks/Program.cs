@@ -1,8 +1,10 @@
 using Maas.Benchmarks.EndToEnd;
+using Maas.Benchmarks.Load;
 using Maas.Benchmarks.Micro;
 
 // Maas.Benchmarks: `micro` (default) runs the BenchmarkDotNet suite, `e2e` the end-to-end
-// ratios P1 and P2 of BENCHMARKING.md against a real `maas serve` child process.
+// ratios P1 and P2 of BENCHMARKING.md against a real `maas serve` child process, `load` the
+// closed-loop concurrency ratios P3, P4 and P4b.
 if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine("""
@@ -12,6 +14,8 @@ if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
                                             e.g. micro --filter '*Parse*'   micro --list flat
                                             --out-of-process: one process per benchmark (slower)
           e2e [options]                     P1 and P2 end to end, side by side; e2e --help for options
+          load [options]                    P3, P4, P4b: closed-loop concurrency 1..16, batching off/on,
+                                            in-process ceiling, bare Kestrel; load --help for options
         """);
     return 0;
 }
@@ -19,6 +23,11 @@ if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
 if (args.Length > 0 && args[0] == "e2e")
 {
     return E2eCommand.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "load")
+{
+    return LoadCommand.Run(args[1..]);
 }
 
 return MicroRunner.Run(args.Length > 0 && args[0] == "micro" ? args[1..] : args);

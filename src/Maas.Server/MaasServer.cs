@@ -8,6 +8,7 @@ using Maas.Models;
 using Maas.Server.Frontends;
 using Maas.Server.Frontends.Grpc;
 using Maas.Server.Frontends.KServe;
+using Maas.Server.Frontends.TfServing;
 using Maas.Server.Hosting;
 using Maas.Server.Observability;
 using Microsoft.AspNetCore.Builder;
@@ -84,9 +85,10 @@ public static class MaasServer
         var app = builder.Build();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapKServe();
+        app.MapTfServing();
         app.MapGrpcService<GrpcInferenceService>();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server)."));
+        app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server), the TensorFlow Serving routes with /v1/models/<name> (GET /v1/models/<name>/metadata describes a model)."));
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app, options));
         app.Lifetime.ApplicationStopping.Register(() => ServerLog.Draining(app.Logger, options.ShutdownTimeout.TotalSeconds));

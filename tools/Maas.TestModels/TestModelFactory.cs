@@ -99,4 +99,55 @@ public static class TestModelFactory
                 OnnxAttributeValue.Float("alpha", 1.0f), OnnxAttributeValue.Float("beta", 1.0f), OnnxAttributeValue.Int("transB", 1))
             .Build(opset: 13);
     }
+
+    /// <summary>
+    /// A multilayer perceptron shaped like a PyTorch export: <c>input</c> float
+    /// <c>["batch", inputs]</c> → Gemm(inputs→hidden) → Relu → Gemm(hidden→outputs) →
+    /// <c>logits</c> float <c>["batch", outputs]</c>. The default 784→256→10 is the classic MNIST
+    /// MLP: ~200k weights, a few µs per row on one core, so a server's own cost dominates its latency.
+    /// </summary>
+    /// <param name="inputs">Input features (784: a flattened 28×28 image).</param>
+    /// <param name="hidden">Hidden units.</param>
+    /// <param name="outputs">Output logits.</param>
+    /// <param name="seed">Seeds the weights; the same arguments give the same model bytes.</param>
+    /// <remarks>Weights are uniform in ±1/√fan_in (PyTorch's default bound); they mean nothing.</remarks>
+    public static byte[] Mlp(int inputs = 784, int hidden = 256, int outputs = 10, int seed = 7)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hidden, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+#pragma warning disable CA5394 // Deterministic test weights, not security.
+        var random = new Random(seed);
+        float[] Uniform(int count, int fanIn)
+        {
+            var bound = 1.0 / Math.Sqrt(fanIn);
+            var values = new float[count];
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);
+            }
+
+            return values;
+        }
+#pragma warning restore CA5394
+
+        OnnxAttributeValue[] Linear() =>
+        [
+            OnnxAttributeValue.Float("alpha", 1.0f),
+            OnnxAttributeValue.Float("beta", 1.0f),
+            OnnxAttributeValue.Int("transB", 1),
+        ];
+
+        return new OnnxGraphBuilder("mlp")
+            .AddInput("input", OnnxElementType.Float, "batch", inputs)
+            .AddOutput("logits", OnnxElementType.Float, "batch", outputs)
+            .AddInitializer("fc1.weight", Uniform(hidden * inputs, inputs), [hidden, inputs])
+            .AddInitializer("fc1.bias", Uniform(hidden, inputs), [hidden])
+            .AddInitializer("fc2.weight", Uniform(outputs * hidden, hidden), [outputs, hidden])
+            .AddInitializer("fc2.bias", Uniform(outputs, hidden), [outputs])
+            .AddNamedNode("/fc1/Gemm", "Gemm", ["input", "fc1.weight", "fc1.bias"], ["/fc1/Gemm_output_0"], Linear())
+            .AddNamedNode("/relu/Relu", "Relu", ["/fc1/Gemm_output_0"], ["/relu/Relu_output_0"])
+            .AddNamedNode("/fc2/Gemm", "Gemm", ["/relu/Relu_output_0", "fc2.weight", "fc2.bias"], ["logits"], Linear())
+            .Build(opset: 13);
+    }
 }

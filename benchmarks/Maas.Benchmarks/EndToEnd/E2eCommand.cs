@@ -236,7 +236,7 @@ internal static class E2eCommand
     }
 
     // The server built with the same configuration as this program: .../bin/<Release>/net10.0/linux-x64/.
-    private static string DefaultMaasDll(string root)
+    internal static string DefaultMaasDll(string root)
     {
         var output = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         var marker = $"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}";
@@ -245,7 +245,7 @@ internal static class E2eCommand
         return Path.Combine(root, "src/Maas.Cli/bin", flavor, "maas.dll");
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -47,8 +47,8 @@ internal static class JitActivity
         return ticks / ClockTicksPerSecond;
     }
 
-    /// <summary>The id of a child process of <paramref name="parentPid"/>, or null.</summary>
-    public static int? FindChild(int parentPid)
+    /// <summary>The id of a child process of <paramref name="parentPid"/> (named <paramref name="name"/>, when given), or null.</summary>
+    public static int? FindChild(int parentPid, string? name = null)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -61,7 +61,10 @@ internal static class JitActivity
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parentPid)
+                // stat is "pid (comm) state ppid ...".
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parentPid
+                    && (name is null || stat.AsSpan(open + 1, stat.LastIndexOf(')') - open - 1).SequenceEqual(name)))
                 {
                     return pid;
                 }

@@ -7,9 +7,9 @@ using System.Net.Sockets;
 namespace Maas.Benchmarks.EndToEnd;
 
 /// <summary>
-/// A <c>maas serve</c> child process, optionally pinned to one CPU. It runs under a small shell
-/// watchdog that kills the server if this process dies without cleaning up (even by SIGKILL);
-/// <see cref="Dispose"/> kills both.
+/// A <c>maas serve</c> child process (or another HTTP server the benchmarks start), optionally
+/// pinned to one CPU. It runs under a small shell watchdog that kills the server if this process
+/// dies without cleaning up (even by SIGKILL); <see cref="Dispose"/> kills both.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
@@ -27,23 +27,39 @@ internal sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private int _disposed;
+    private int? _serverPid;
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri baseAddress, string name)
     {
         _process = process;
         BaseAddress = baseAddress;
+        Name = name;
     }
+
+    /// <summary>What runs, for messages (e.g. "maas serve").</summary>
+    public string Name { get; }
 
     public Uri BaseAddress { get; }
 
     /// <summary>The dotnet process itself (the child of the watchdog shell), once started; null if not found.</summary>
-    public int? ServerPid => JitActivity.FindChild(_process.Id);
+    /// <remarks>The watchdog's other child is its polling <c>sleep</c>, so the child is picked by name.</remarks>
+    public int? ServerPid => _serverPid ??= JitActivity.FindChild(_process.Id, "dotnet");
 
     /// <summary>The last lines the server printed (for errors).</summary>
     public string OutputTail => string.Join(Environment.NewLine, _output);
 
-    public static ServerProcess Start(string maasDll, string repository, int? cpu, bool echo, IEnumerable<KeyValuePair<string, string>> environment)
+    /// <summary>Starts <c>dotnet &lt;maasDll&gt; serve</c> on <paramref name="repository"/> and a free loopback port.</summary>
+    public static ServerProcess Start(string maasDll, string repository, int? cpu, bool echo, IEnumerable<KeyValuePair<string, string>> environment) =>
+        Start("maas serve", port => ["dotnet", maasDll, "serve", "-m", repository, "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", "-1"], cpu, echo, environment);
+
+    /// <summary>
+    /// Starts <paramref name="name"/>: the command that <paramref name="command"/> builds for a free
+    /// loopback port (an HTTP server that listens on 127.0.0.1:port), under the watchdog, pinned to
+    /// <paramref name="cpu"/> if given.
+    /// </summary>
+    public static ServerProcess Start(string name, Func<int, string[]> command, int? cpu, bool echo, IEnumerable<KeyValuePair<string, string>> environment)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var port = FreePort();
         var info = new ProcessStartInfo("/bin/sh")
         {
@@ -56,20 +72,20 @@ internal sealed class ServerProcess : IDisposable
             "-c", Watchdog, "maas-bench-watchdog",
             Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             cpu?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            "dotnet", maasDll, "serve", "-m", repository, "--http-port", port.ToString(CultureInfo.InvariantCulture),
+            .. command(port),
         ];
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (variable, value) in environment)
         {
-            info.Environment[name] = value;
+            info.Environment[variable] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start /bin/sh for the server.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), name);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data, echo);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data, echo);
         process.BeginOutputReadLine();
@@ -78,19 +94,22 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Waits until <c>/v2/health/ready</c> answers 200 (every model loaded).</summary>
-    public void WaitReady(HttpClient client, TimeSpan timeout)
+    public void WaitReady(HttpClient client, TimeSpan timeout) => WaitReady(client, timeout, "v2/health/ready");
+
+    /// <summary>Waits until GET <paramref name="path"/> answers 200.</summary>
+    public void WaitReady(HttpClient client, TimeSpan timeout, string path)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"maas serve exited with code {_process.ExitCode} before it was ready:{Environment.NewLine}{OutputTail}");
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready:{Environment.NewLine}{OutputTail}");
             }
 
             try
             {
-                using var response = client.Send(new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, "v2/health/ready")));
+                using var response = client.Send(new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path)));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -104,7 +123,7 @@ internal sealed class ServerProcess : IDisposable
             Thread.Sleep(100);
         }
 
-        throw new TimeoutException($"maas serve was not ready after {timeout.TotalSeconds:0} s:{Environment.NewLine}{OutputTail}");
+        throw new TimeoutException($"{Name} was not ready after {timeout.TotalSeconds:0} s:{Environment.NewLine}{OutputTail}");
     }
 
     public void Dispose()

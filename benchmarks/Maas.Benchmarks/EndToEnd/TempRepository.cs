@@ -4,8 +4,9 @@ namespace Maas.Benchmarks.EndToEnd;
 
 /// <summary>
 /// A model repository in a temp folder: each model's file from the source repository (linked,
-/// not copied) with a config.json that sets one intra-op and one inter-op thread, so the server
-/// and the in-process baseline run the engine the same way. Deleted on dispose.
+/// not copied) with a config.json that sets one intra-op and one inter-op thread (plus, for the
+/// load benchmark, its batching settings), so the server and the in-process baseline run the
+/// engine the same way. Deleted on dispose.
 /// </summary>
 internal sealed class TempRepository : IDisposable
 {
@@ -15,7 +16,16 @@ internal sealed class TempRepository : IDisposable
 
     public string Root { get; }
 
-    public static TempRepository Create(string sourceRepository, IEnumerable<string> models)
+    /// <summary>Every model under its own name, with <see cref="EngineConfig"/>.</summary>
+    public static TempRepository Create(string sourceRepository, IEnumerable<string> models) =>
+        Create(sourceRepository, models.Select(m => new RepositoryModel(m, m, EngineConfig)));
+
+    /// <summary>
+    /// Each entry as <c>&lt;Name&gt;/1/model.onnx</c> (the source repository's <c>&lt;Source&gt;/1/model.onnx</c>,
+    /// or a generated model for small-cnn and mlp when the source has none) with its own config.json,
+    /// so one server can serve the same model under several configurations.
+    /// </summary>
+    public static TempRepository Create(string sourceRepository, IEnumerable<RepositoryModel> models)
     {
         RemoveStale();
         var root = Path.Combine(Path.GetTempPath(), $"maas-bench-{Environment.ProcessId}");
@@ -29,24 +39,25 @@ internal sealed class TempRepository : IDisposable
         {
             foreach (var model in models)
             {
-                var versionDir = Directory.CreateDirectory(Path.Combine(root, model, "1")).FullName;
+                var versionDir = Directory.CreateDirectory(Path.Combine(root, model.Name, "1")).FullName;
                 var target = Path.Combine(versionDir, "model.onnx");
-                var source = Path.GetFullPath(Path.Combine(sourceRepository, model, "1", "model.onnx"));
+                var source = Path.GetFullPath(Path.Combine(sourceRepository, model.Source, "1", "model.onnx"));
                 if (File.Exists(source))
                 {
                     File.CreateSymbolicLink(target, source);
                 }
-                else if (model == "small-cnn")
+                else if (Generated(model.Source) is { } bytes)
                 {
-                    // The same generated model scripts/fetch-models.sh writes; no download needed.
-                    File.WriteAllBytes(target, TestModelFactory.SmallConvNet());
+                    // The same generated model scripts/fetch-models.sh (small-cnn) or the load
+                    // benchmark (mlp) uses; no download needed.
+                    File.WriteAllBytes(target, bytes);
                 }
                 else
                 {
                     throw new FileNotFoundException($"{source} is missing; run scripts/fetch-models.sh (or pass --models <repository>).", source);
                 }
 
-                File.WriteAllText(Path.Combine(root, model, "config.json"), EngineConfig);
+                File.WriteAllText(Path.Combine(root, model.Name, "config.json"), model.Config);
             }
 
             return repository;
@@ -57,6 +68,13 @@ internal sealed class TempRepository : IDisposable
             throw;
         }
     }
+
+    private static byte[]? Generated(string model) => model switch
+    {
+        "small-cnn" => TestModelFactory.SmallConvNet(),
+        "mlp" => TestModelFactory.Mlp(),
+        _ => null,
+    };
 
     // Folders of runs that died without cleaning up (the process whose id they carry is gone).
     private static void RemoveStale()

@@ -47,6 +47,35 @@ public static class Payloads
     public static ModelPayload ResNet18() =>
         new("resnet18", [Fp32("Input247", [1, 3, 224, 224], seed: 4, min: -2.1f, max: 2.6f)]);
 
+    /// <summary>The MLP's input (TestModelFactory.Mlp): [1,784] FP32 (3,136 bytes), a flattened 28×28 image.</summary>
+    public static ModelPayload Mlp() =>
+        new("mlp", [Fp32("input", [1, 784], seed: 5, min: 0, max: 1)]);
+
+    /// <summary>
+    /// <paramref name="payload"/> with every input repeated <paramref name="rows"/> times along its
+    /// first (batch) dimension: the batch a server forms from that many identical requests.
+    /// </summary>
+    public static ModelPayload Repeat(ModelPayload payload, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        var inputs = new List<TensorData>(payload.Inputs.Count);
+        foreach (var input in payload.Inputs)
+        {
+            var shape = (long[])input.Shape.Clone();
+            shape[0] *= rows;
+            var bytes = new byte[input.Bytes.Length * rows];
+            for (var r = 0; r < rows; r++)
+            {
+                input.Bytes.CopyTo(bytes, r * input.Bytes.Length);
+            }
+
+            inputs.Add(input with { Shape = shape, Bytes = bytes });
+        }
+
+        return payload with { Inputs = inputs };
+    }
+
     /// <summary>A float tensor filled with seeded uniform values in [min, max).</summary>
     public static TensorData Fp32(string name, long[] shape, int seed, float min, float max)
     {

@@ -33,4 +33,11 @@ public sealed record ModelConfig
 
     /// <summary>The request queue: bound, timeouts, priorities.</summary>
     public QueuePolicy Queue { get; init; } = new();
+
+    /// <summary>
+    /// Class names of a classifier (<c>output_labels</c>), one per score of its output's last
+    /// dimension, in order: TF Serving's <c>:classify</c> answers them with the scores. Null (the
+    /// default) means the classes are named by their indices.
+    /// </summary>
+    public IReadOnlyList<string>? OutputLabels { get; init; }
 }

@@ -30,6 +30,9 @@ public static class ModelConfigReader
     /// <summary>Upper bound for <c>dynamic_batching.max_queue_delay_microseconds</c>: 10 s.</summary>
     public const int MaxDelayMicroseconds = 10_000_000;
 
+    /// <summary>Upper bound for the number of <c>output_labels</c>.</summary>
+    public const int MaxOutputLabels = 1_000_000;
+
     /// <summary>Reads the file; throws <see cref="MaasError"/> (InvalidArgument) listing every problem.</summary>
     public static ModelConfig ReadFile(string path)
     {
@@ -102,8 +105,11 @@ public static class ModelConfigReader
                 case "queue":
                     config = config with { Queue = ReadQueue(property.Value, errors) };
                     break;
+                case "output_labels":
+                    config = config with { OutputLabels = ReadOutputLabels(property.Value, errors) };
+                    break;
                 default:
-                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue)");
+                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels)");
                     break;
             }
         }
@@ -178,6 +184,45 @@ public static class ModelConfigReader
 
         errors.Add($"'dynamic_batching.preferred_batch_sizes' must be an array of integers, not {property.Value.GetRawText()}");
         return [];
+    }
+
+    private static string[]? ReadOutputLabels(JsonElement element, List<string> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is 0 or > MaxOutputLabels)
+        {
+            errors.Add($"'output_labels' must be a list of 1 to {MaxOutputLabels} class names such as [\"cat\", \"dog\"], not {Excerpt(element)}");
+            return null;
+        }
+
+        var labels = new string[element.GetArrayLength()];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var label = item.ValueKind == JsonValueKind.String ? item.GetString()! : null;
+            if (string.IsNullOrEmpty(label))
+            {
+                errors.Add($"'output_labels[{i}]' must be a non-empty string, not {Excerpt(item)}");
+                return null;
+            }
+
+            if (!seen.Add(label))
+            {
+                errors.Add($"'output_labels' has \"{label}\" twice (at {Array.IndexOf(labels, label)} and {i}); class names must be unique");
+                return null;
+            }
+
+            labels[i++] = label;
+        }
+
+        return labels;
+    }
+
+    // A value for a message: short values whole, long ones (a huge list) cut.
+    private static string Excerpt(JsonElement element)
+    {
+        var text = element.GetRawText();
+        return text.Length <= 60 ? text : text[..60] + "…";
     }
 
     private static QueuePolicy ReadQueue(JsonElement element, List<string> errors)
