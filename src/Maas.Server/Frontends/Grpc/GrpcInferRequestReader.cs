@@ -76,10 +76,10 @@ internal static class GrpcInferRequestReader
         {
             if (input.Contents is null)
             {
-                throw MaasError.InvalidArgument($"Input '{name}' has no data: fill contents.{GrpcTensorContents.FieldName(type) ?? "(none for " + type.WireName() + ")"} or send raw_input_contents for every input.");
+                throw MaasError.InvalidArgument($"Input '{name}' has no data: fill contents.{TensorContents.FieldName(type) ?? "(none for " + type.WireName() + ")"} or send raw_input_contents for every input.");
             }
 
-            return new Tensor(name, type, shape, GrpcTensorContents.Read(input.Contents, name, type, count, buffers));
+            return new Tensor(name, type, shape, TensorContents.Read(input.Contents, name, type, count, buffers));
         }
 
         if (input.Contents is not null)

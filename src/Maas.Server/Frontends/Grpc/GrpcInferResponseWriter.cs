@@ -25,7 +25,7 @@ internal static class GrpcInferResponseWriter
             Id = request.Id,
         };
 
-        var raw = request.RawInputContents.Count > 0 || response.Outputs.Exists(static o => GrpcTensorContents.FieldName(o.DataType) is null);
+        var raw = request.RawInputContents.Count > 0 || response.Outputs.Exists(static o => TensorContents.FieldName(o.DataType) is null);
         foreach (var output in response.Outputs)
         {
             var tensor = new ModelInferResponse.Types.InferOutputTensor
@@ -44,7 +44,7 @@ internal static class GrpcInferResponseWriter
             }
             else
             {
-                tensor.Contents = GrpcTensorContents.Write(output);
+                tensor.Contents = TensorContents.Write(output.DataType, output.Data.Span);
             }
 
             message.Outputs.Add(tensor);

@@ -4,17 +4,17 @@ using Google.Protobuf;
 using Google.Protobuf.Collections;
 using Maas.Buffers;
 using Maas.Errors;
-using Maas.Grpc.Protocol;
 using Maas.Tensors;
 
-namespace Maas.Server.Frontends.Grpc;
+namespace Maas.Grpc.Protocol;
 
 /// <summary>
 /// Converts between the protocol's typed <see cref="InferTensorContents"/> and the canonical
 /// little-endian tensor bytes. Which repeated field carries a datatype is fixed by the protocol;
-/// FP16 and BF16 have none and travel only as raw contents.
+/// FP16 and BF16 have none and travel only as raw contents. The server reads requests and writes
+/// answers with it; the client does the reverse, so both sides agree on every conversion.
 /// </summary>
-internal static class GrpcTensorContents
+public static class TensorContents
 {
     /// <summary>The name of the typed field that carries <paramref name="type"/>, or null when it has none.</summary>
     public static string? FieldName(DataType type) => type switch
@@ -31,12 +31,14 @@ internal static class GrpcTensorContents
     };
 
     /// <summary>
-    /// Reads the typed data of input <paramref name="name"/> into a pooled buffer owned by
-    /// <paramref name="owner"/>. The data must sit in the datatype's field, hold exactly
-    /// <paramref name="count"/> elements and fit the datatype's range.
+    /// Reads the typed data of tensor <paramref name="name"/> as canonical bytes: into a pooled
+    /// buffer owned by <paramref name="owner"/>, or into a new array when it is null. The data must
+    /// sit in the datatype's field, hold exactly <paramref name="count"/> elements and fit the
+    /// datatype's range; otherwise throws <see cref="MaasError"/> (InvalidArgument).
     /// </summary>
-    public static ReadOnlyMemory<byte> Read(InferTensorContents contents, string name, DataType type, long count, OwnedResources owner)
+    public static ReadOnlyMemory<byte> Read(InferTensorContents contents, string name, DataType type, long count, OwnedResources? owner)
     {
+        ArgumentNullException.ThrowIfNull(contents);
         var field = FieldName(type)
             ?? throw MaasError.InvalidArgument($"Input '{name}' is {type.WireName()}, which has no typed contents field; send its data in raw_input_contents (little-endian {type.ElementSize()}-byte elements).");
         var (present, presentCount) = PopulatedField(contents);
@@ -55,9 +57,8 @@ internal static class GrpcTensorContents
             return ReadBytes(contents.BytesContents, owner);
         }
 
-        var buffer = new PooledBuffer(checked((int)count * type.ElementSize()));
-        owner.Add(buffer);
-        var span = buffer.Span;
+        var memory = Allocate(checked((int)count * type.ElementSize()), owner);
+        var span = memory.Span;
         switch (type)
         {
             case DataType.Bool:
@@ -97,18 +98,18 @@ internal static class GrpcTensorContents
                 throw new InvalidOperationException($"No typed reader for {type}.");
         }
 
-        return buffer.Memory;
+        return memory;
     }
 
     /// <summary>
-    /// Writes the canonical bytes of an output into the datatype's typed field. Only called for
-    /// datatypes that have one (<see cref="FieldName"/> not null).
+    /// Writes canonical tensor bytes into the datatype's typed field. Only for datatypes that have
+    /// one (<see cref="FieldName"/> not null).
     /// </summary>
-    public static InferTensorContents Write(Tensor tensor)
+    public static InferTensorContents Write(DataType type, ReadOnlySpan<byte> data)
     {
         var contents = new InferTensorContents();
-        var span = tensor.Data.Span;
-        switch (tensor.DataType)
+        var span = data;
+        switch (type)
         {
             case DataType.Bool:
                 Append(contents.BoolContents, span, static b => b != 0);
@@ -151,7 +152,7 @@ internal static class GrpcTensorContents
 
                 break;
             default:
-                throw new InvalidOperationException($"{tensor.DataType.WireName()} has no typed contents field.");
+                throw new InvalidOperationException($"{type.WireName()} has no typed contents field.");
         }
 
         return contents;
@@ -187,7 +188,7 @@ internal static class GrpcTensorContents
         return (found, count);
     }
 
-    private static ReadOnlyMemory<byte> ReadBytes(RepeatedField<ByteString> elements, OwnedResources owner)
+    private static ReadOnlyMemory<byte> ReadBytes(RepeatedField<ByteString> elements, OwnedResources? owner)
     {
         var size = 0L;
         foreach (var element in elements)
@@ -195,9 +196,8 @@ internal static class GrpcTensorContents
             size += BytesElements.PrefixSize + element.Length;
         }
 
-        var buffer = new PooledBuffer(checked((int)size));
-        owner.Add(buffer);
-        var span = buffer.Span;
+        var memory = Allocate(checked((int)size), owner);
+        var span = memory.Span;
         foreach (var element in elements)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)element.Length);
@@ -205,6 +205,18 @@ internal static class GrpcTensorContents
             span = span[(BytesElements.PrefixSize + element.Length)..];
         }
 
+        return memory;
+    }
+
+    private static Memory<byte> Allocate(int size, OwnedResources? owner)
+    {
+        if (owner is null)
+        {
+            return new byte[size];
+        }
+
+        var buffer = new PooledBuffer(size);
+        owner.Add(buffer);
         return buffer.Memory;
     }
 
