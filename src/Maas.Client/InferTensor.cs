@@ -73,6 +73,11 @@ public sealed class InferTensor
         return tensor;
     }
 
+    /// <summary>A scalar (shape <c>[]</c>) holding <paramref name="value"/>; <see cref="Create{T}"/> with no shape makes a 1-D tensor instead.</summary>
+    public static InferTensor Scalar<T>(string name, T value)
+        where T : unmanaged =>
+        new(name, DataTypeOf<T>(), [], MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)).ToArray());
+
     /// <summary>A BYTES tensor of UTF-8 strings.</summary>
     public static InferTensor FromStrings(string name, IEnumerable<string> values, params long[] shape)
     {

@@ -1,55 +1,56 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json.Nodes;
+using Maas.Client;
+using Maas.Client.Grpc;
+using Maas.Client.Http;
 using Maas.EndToEnd.Tests.Support;
 using Maas.TestModels;
 
 namespace Maas.EndToEnd.Tests;
 
-/// <summary>Real models over real HTTP: the answers a user would check against published values.</summary>
+/// <summary>
+/// Real models over real HTTP and gRPC, through the .NET client: the answers a user would check
+/// against published values, and the same numbers whichever protocol carried them.
+/// </summary>
 public sealed class RealModelTests(DemoServerFixture fixture) : IClassFixture<DemoServerFixture>
 {
-    private readonly HttpClient _client = fixture.Client;
+    public static TheoryData<string> Transports() => ["rest-json", "rest-binary", "grpc-raw", "grpc-typed"];
 
     [Fact]
-    public async Task MiniLM_SentenceEmbedding_MatchesPublishedReference_ByJsonAndBinary()
+    public async Task MiniLM_SentenceEmbedding_MatchesPublishedReference_AndIsBitIdenticalOverEveryProtocol()
     {
         var ids = Tokenize("This is an example sentence");
         var mask = Enumerable.Repeat(1L, ids.Length).ToArray();
-        var types = new long[ids.Length];
+        var request = new InferRequest("minilm")
+            .WithInput(InferTensor.Create<long>("input_ids", ids, 1, ids.Length))
+            .WithInput(InferTensor.Create<long>("attention_mask", mask, 1, ids.Length))
+            .WithInput(InferTensor.Create<long>("token_type_ids", new long[ids.Length], 1, ids.Length));
+        request.Outputs.Add("last_hidden_state");
 
-        var jsonBody = new JsonObject
+        var answers = new List<InferTensor>();
+        foreach (var transport in Transports())
         {
-            ["inputs"] = new JsonArray(
-                JsonInput("input_ids", ids), JsonInput("attention_mask", mask), JsonInput("token_type_ids", types)),
-            ["outputs"] = new JsonArray(new JsonObject { ["name"] = "last_hidden_state" }),
-        };
-        using var jsonResponse = await _client.PostAsync("/v2/models/minilm/infer", new StringContent(jsonBody.ToJsonString(), Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.OK, jsonResponse.StatusCode);
-        var output = JsonNode.Parse(await jsonResponse.Content.ReadAsStringAsync())!["outputs"]![0]!;
-        Assert.Equal([1L, ids.Length, 384L], output["shape"]!.AsArray().Select(d => d!.GetValue<long>()));
-        var hiddenByJson = output["data"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+            using var client = Create(transport);
+            answers.Add((await client.InferAsync(request)).Output("last_hidden_state"));
+        }
 
-        var hiddenByBinary = await InferBinaryAsync(ids, mask, types);
-        Assert.Equal(hiddenByJson, hiddenByBinary);
-
-        var embedding = MeanPoolAndNormalize(hiddenByJson, mask, 384);
+        Assert.All(answers, a => Assert.Equal([1L, ids.Length, 384L], a.Shape));
+        Assert.All(answers, a => Assert.Equal(answers[0].Data.ToArray(), a.Data.ToArray()));
+        var embedding = MeanPoolAndNormalize(answers[0].ToArray<float>(), mask, 384);
         Assert.Equal(0.067657, embedding[0], 1e-4);
         Assert.Equal(0.063496, embedding[1], 1e-4);
         Assert.Equal(0.048713, embedding[2], 1e-4);
     }
 
-    [Fact]
-    public async Task SileroVad_ScoresRealSpeechHigh_AndSilenceLow()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task SileroVad_ScoresRealSpeechHigh_AndSilenceLow(string transport)
     {
         var speechFile = Directory.GetFiles(Path.Combine(RepoPaths.DemoData, "speech"), "*.wav").Order().First();
         var (speech, rate) = Wav.ReadMono16(speechFile);
         Assert.Equal(16000, rate);
+        using var client = Create(transport);
 
-        var speechScores = await RunVadAsync(speech.AsMemory(0, rate * 2));
-        var silenceScores = await RunVadAsync(new float[rate]);
+        var speechScores = await RunVadAsync(client, speech.AsMemory(0, rate * 2));
+        var silenceScores = await RunVadAsync(client, new float[rate]);
 
         Assert.True(speechScores.Max() > 0.9, $"speech peaked at {speechScores.Max():F3}");
         Assert.True(speechScores.Count(s => s > 0.5) > speechScores.Length / 4, $"only {speechScores.Count(s => s > 0.5)} of {speechScores.Length} speech chunks scored > 0.5");
@@ -57,7 +58,7 @@ public sealed class RealModelTests(DemoServerFixture fixture) : IClassFixture<De
     }
 
     [Fact]
-    public async Task ResNet18_OldOpsetCntkExport_ServesAnImageByBinaryPath()
+    public async Task ResNet18_OldOpsetCntkExport_ServesAnImage_TheSameOverRestAndGrpc()
     {
         var image = new float[3 * 224 * 224];
         var random = new Random(7);
@@ -66,36 +67,31 @@ public sealed class RealModelTests(DemoServerFixture fixture) : IClassFixture<De
             image[i] = (float)random.NextDouble();
         }
 
-        var bytes = MemoryMarshal.AsBytes(image.AsSpan()).ToArray();
-        var header = $$$"""{"inputs": [{"name": "Input247", "shape": [1, 3, 224, 224], "datatype": "FP32", "parameters": {"binary_data_size": {{{bytes.Length}}}}}], "parameters": {"binary_data_output": true}}""";
-        using var response = await _client.PostAsync("/v2/models/resnet18/infer", BinaryContent(header, bytes));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var (json, binary) = await SplitBinaryAsync(response);
-        Assert.Equal([1L, 512L, 1L, 1L], json["outputs"]![0]!["shape"]!.AsArray().Select(d => d!.GetValue<long>()));
-        var features = MemoryMarshal.Cast<byte, float>(binary).ToArray();
-        Assert.Equal(512, features.Length);
+        var request = new InferRequest("resnet18").WithInput(InferTensor.Create<float>("Input247", image, 1, 3, 224, 224));
+        using var rest = Create("rest-binary");
+        using var grpc = Create("grpc-raw");
+
+        var byRest = Assert.Single((await rest.InferAsync(request)).Outputs);
+        var byGrpc = Assert.Single((await grpc.InferAsync(request)).Outputs);
+
+        Assert.Equal([1L, 512L, 1L, 1L], byRest.Shape);
+        var features = byRest.ToArray<float>();
         Assert.All(features, f => Assert.True(float.IsFinite(f)));
         Assert.Contains(features, f => f != 0);
+        Assert.Equal(byRest.Data.ToArray(), byGrpc.Data.ToArray());
     }
 
-    private async Task<float[]> InferBinaryAsync(long[] ids, long[] mask, long[] types)
+    private IInferenceClient Create(string transport) => transport switch
     {
-        var size = ids.Length * 8;
-        var header = $$$"""
-            {"inputs": [
-              {"name": "input_ids", "shape": [1, {{{ids.Length}}}], "datatype": "INT64", "parameters": {"binary_data_size": {{{size}}}}},
-              {"name": "attention_mask", "shape": [1, {{{ids.Length}}}], "datatype": "INT64", "parameters": {"binary_data_size": {{{size}}}}},
-              {"name": "token_type_ids", "shape": [1, {{{ids.Length}}}], "datatype": "INT64", "parameters": {"binary_data_size": {{{size}}}}}],
-             "outputs": [{"name": "last_hidden_state", "parameters": {"binary_data": true}}]}
-            """;
-        using var response = await _client.PostAsync("/v2/models/minilm/infer", BinaryContent(header, AsBytes(ids), AsBytes(mask), AsBytes(types)));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var (_, binary) = await SplitBinaryAsync(response);
-        return MemoryMarshal.Cast<byte, float>(binary).ToArray();
-    }
+        "rest-json" => new KServeHttpClient(fixture.Server.Address) { BinaryData = false },
+        "rest-binary" => new KServeHttpClient(fixture.Server.Address),
+        "grpc-raw" => new KServeGrpcClient(fixture.Server.GrpcAddress),
+        "grpc-typed" => new KServeGrpcClient(fixture.Server.GrpcAddress) { UseTypedContents = true },
+        _ => throw new ArgumentOutOfRangeException(nameof(transport)),
+    };
 
     /// <summary>Silero VAD v5 at 16 kHz: 512 new samples plus 64 of context per call; the state flows from call to call.</summary>
-    private async Task<float[]> RunVadAsync(ReadOnlyMemory<float> audio)
+    private static async Task<float[]> RunVadAsync(IInferenceClient client, ReadOnlyMemory<float> audio)
     {
         const int Chunk = 512, Context = 64;
         var state = new float[2 * 1 * 128];
@@ -105,21 +101,13 @@ public sealed class RealModelTests(DemoServerFixture fixture) : IClassFixture<De
         {
             window.AsSpan(Chunk, Context).CopyTo(window);
             audio.Span.Slice(start, Chunk).CopyTo(window.AsSpan(Context));
-            var input = MemoryMarshal.AsBytes(window.AsSpan()).ToArray();
-            var stateBytes = MemoryMarshal.AsBytes(state.AsSpan()).ToArray();
-            var sr = BitConverter.GetBytes(16000L);
-            var header = $$$"""
-                {"inputs": [
-                  {"name": "input", "shape": [1, {{{window.Length}}}], "datatype": "FP32", "parameters": {"binary_data_size": {{{input.Length}}}}},
-                  {"name": "state", "shape": [2, 1, 128], "datatype": "FP32", "parameters": {"binary_data_size": {{{stateBytes.Length}}}}},
-                  {"name": "sr", "shape": [], "datatype": "INT64", "parameters": {"binary_data_size": 8}}],
-                 "outputs": [{"name": "output", "parameters": {"binary_data": true}}, {"name": "stateN", "parameters": {"binary_data": true}}]}
-                """;
-            using var response = await _client.PostAsync("/v2/models/silero-vad/infer", BinaryContent(header, input, stateBytes, sr));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var (_, binary) = await SplitBinaryAsync(response);
-            scores.Add(BitConverter.ToSingle(binary, 0));
-            MemoryMarshal.Cast<byte, float>(binary.AsSpan(4)).CopyTo(state);
+            var request = new InferRequest("silero-vad")
+                .WithInput(InferTensor.Create<float>("input", window, 1, window.Length))
+                .WithInput(InferTensor.Create<float>("state", state, 2, 1, 128))
+                .WithInput(InferTensor.Scalar("sr", 16000L));
+            var result = await client.InferAsync(request);
+            scores.Add(result.Output("output").ToArray<float>()[0]);
+            state = result.Output("stateN").ToArray<float>();
         }
 
         return [.. scores];
@@ -159,31 +147,5 @@ public sealed class RealModelTests(DemoServerFixture fixture) : IClassFixture<De
 
         var norm = Math.Sqrt(sum.Sum(v => (v / count) * (v / count)));
         return sum.Select(v => (float)(v / count / norm)).ToArray();
-    }
-
-    private static JsonObject JsonInput(string name, long[] values) => new()
-    {
-        ["name"] = name,
-        ["shape"] = new JsonArray(1, values.Length),
-        ["datatype"] = "INT64",
-        ["data"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()),
-    };
-
-    private static byte[] AsBytes(long[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
-
-    private static ByteArrayContent BinaryContent(string header, params byte[][] tensors)
-    {
-        var headerBytes = Encoding.UTF8.GetBytes(header);
-        var content = new ByteArrayContent([.. headerBytes, .. tensors.SelectMany(t => t)]);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Headers.Add("Inference-Header-Content-Length", headerBytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return content;
-    }
-
-    private static async Task<(JsonNode Json, byte[] Binary)> SplitBinaryAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsByteArrayAsync();
-        var length = int.Parse(response.Headers.GetValues("Inference-Header-Content-Length").Single(), System.Globalization.CultureInfo.InvariantCulture);
-        return (JsonNode.Parse(body.AsSpan(0, length))!, body[length..]);
     }
 }
