@@ -20,6 +20,8 @@ internal static class E2eCommand
     public const string Json = "maas json";
     public const string Floor = "http floor";
     public const string Core = "maas in-proc";
+    public const string Grpc = "maas grpc";
+    public const string GrpcFloor = "grpc floor";
 
     public static int Run(string[] args)
     {
@@ -65,7 +67,7 @@ internal static class E2eCommand
         }
 
         using var repository = TempRepository.Create(options.Models ?? Path.Combine(root, ".models/repository"), models.Distinct());
-        using var server = ServerProcess.Start(maasDll, repository.Root, pin ? options.ServerCpu : null, options.Verbose, options.ServerEnvironment);
+        using var server = ServerProcess.Start(maasDll, repository.Root, pin ? options.ServerCpu : null, options.Verbose, options.ServerEnvironment, grpc: options.Scenarios.Contains("p1"));
         var cancelled = false;
         void Cleanup()
         {
@@ -139,14 +141,14 @@ internal static class E2eCommand
                             "minilm" => Payloads.Payloads.MiniLm(),
                             _ => throw new ArgumentException($"--p1-models: no payload for '{model}' (known: small-cnn, minilm)."),
                         };
-                        scenarios.Add(Build("P1", $"{model}, {Describe(payload)}, concurrency 1, HTTP binary vs in-process", payload, options, repository, core, client, server, floor: model == "small-cnn", json: false, disposables));
+                        scenarios.Add(Build("P1", $"{model}, {Describe(payload)}, concurrency 1, HTTP binary and gRPC vs in-process", payload, options, repository, core, client, server, floor: model == "small-cnn", json: false, grpc: true, disposables));
                     }
                 }
 
                 if (options.Scenarios.Contains("p2"))
                 {
                     var payload = Payloads.Payloads.ResNet18();
-                    scenarios.Add(Build("P2", $"resnet18, {Describe(payload)}, concurrency 1, HTTP binary and JSON vs in-process", payload, options, repository, core, client, server, floor: false, json: true, disposables));
+                    scenarios.Add(Build("P2", $"resnet18, {Describe(payload)}, concurrency 1, HTTP binary and JSON vs in-process", payload, options, repository, core, client, server, floor: false, json: true, grpc: false, disposables));
                 }
 
                 if (options.JitSettleMax > 0)
@@ -195,7 +197,7 @@ internal static class E2eCommand
         }
     }
 
-    private static Scenario Build(string id, string title, ModelPayload payload, E2eOptions options, TempRepository repository, ModelManager core, HttpClient client, ServerProcess server, bool floor, bool json, List<IDisposable> disposables)
+    private static Scenario Build(string id, string title, ModelPayload payload, E2eOptions options, TempRepository repository, ModelManager core, HttpClient client, ServerProcess server, bool floor, bool json, bool grpc, List<IDisposable> disposables)
     {
         var baseline = new InProcessTarget(repository.ModelPath(payload.Model), payload, options.BaselineSessions);
         disposables.Add(baseline);
@@ -218,12 +220,27 @@ internal static class E2eCommand
             targets.Add(jsonTarget);
         }
 
+        if (grpc && server.GrpcAddress is { } grpcAddress)
+        {
+            var grpcTarget = new GrpcTarget(Grpc, grpcAddress, payload);
+            disposables.Add(grpcTarget);
+            Console.WriteLine($"{id} {payload.Model}: gRPC raw contents, outputs match in-process (max |diff| {grpcTarget.Verify(expected)})");
+            targets.Add(grpcTarget);
+        }
+
         if (floor)
         {
             // The HTTP stack alone: Kestrel, routing and this client, no body, no model.
             var floorTarget = new HttpTarget(Floor, client, new Uri(server.BaseAddress, "v2/health/live"), null, "", null);
             disposables.Add(floorTarget);
             targets.Add(floorTarget);
+            if (grpc && server.GrpcAddress is { } floorAddress)
+            {
+                // The gRPC stack alone: ServerLive over the same kind of HTTP/2 connection.
+                var grpcFloor = new GrpcTarget(GrpcFloor, floorAddress, payload: null);
+                disposables.Add(grpcFloor);
+                targets.Add(grpcFloor);
+            }
         }
 
         return new Scenario(id, title, payload, targets, () => ServerStats.Read(client, server.BaseAddress, payload.Model));

@@ -57,7 +57,7 @@ internal static class OutputCheck
         return worst;
     }
 
-    private static float Compare(string target, string? name, float[] expected, float[] actual)
+    internal static float Compare(string target, string? name, float[] expected, float[] actual)
     {
         if (expected.Length != actual.Length)
         {

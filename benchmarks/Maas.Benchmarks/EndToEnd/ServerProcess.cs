@@ -41,6 +41,9 @@ internal sealed class ServerProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>KServe v2 gRPC (HTTP/2 without TLS), when the server was started with it.</summary>
+    public Uri? GrpcAddress { get; private set; }
+
     /// <summary>The dotnet process itself (the child of the watchdog shell), once started; null if not found.</summary>
     /// <remarks>The watchdog's other child is its polling <c>sleep</c>, so the child is picked by name.</remarks>
     public int? ServerPid => _serverPid ??= JitActivity.FindChild(_process.Id, "dotnet");
@@ -48,9 +51,17 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The last lines the server printed (for errors).</summary>
     public string OutputTail => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Starts <c>dotnet &lt;maasDll&gt; serve</c> on <paramref name="repository"/> and a free loopback port.</summary>
-    public static ServerProcess Start(string maasDll, string repository, int? cpu, bool echo, IEnumerable<KeyValuePair<string, string>> environment) =>
-        Start("maas serve", port => ["dotnet", maasDll, "serve", "-m", repository, "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", "-1"], cpu, echo, environment);
+    /// <summary>
+    /// Starts <c>dotnet &lt;maasDll&gt; serve</c> on <paramref name="repository"/> and a free loopback
+    /// port, with KServe v2 gRPC on a second free port when <paramref name="grpc"/> is set.
+    /// </summary>
+    public static ServerProcess Start(string maasDll, string repository, int? cpu, bool echo, IEnumerable<KeyValuePair<string, string>> environment, bool grpc = false)
+    {
+        var grpcPort = grpc ? FreePort() : -1;
+        var server = Start("maas serve", port => ["dotnet", maasDll, "serve", "-m", repository, "--http-port", port.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture)], cpu, echo, environment);
+        server.GrpcAddress = grpc ? new Uri($"http://127.0.0.1:{grpcPort}/") : null;
+        return server;
+    }
 
     /// <summary>
     /// Starts <paramref name="name"/>: the command that <paramref name="command"/> builds for a free
