@@ -1,5 +1,18 @@
 namespace Maas.Server;
 
+/// <summary>How the set of served models may change while the server runs (Triton's model control modes).</summary>
+public enum ModelControlMode
+{
+    /// <summary>Every model loads at start; nothing changes until restart.</summary>
+    None,
+
+    /// <summary>Every model loads at start; the repository is polled and changes apply (hot reload). The default.</summary>
+    Poll,
+
+    /// <summary>Only <c>--load-model</c> models load at start; the repository API loads and unloads the others.</summary>
+    Explicit,
+}
+
 /// <summary>
 /// Settings of one server process, bound from the command line (<c>maas serve --help</c> lists
 /// them) and validated before the host starts.
@@ -41,6 +54,15 @@ public sealed record MaasServerOptions
     /// model loaded; when false, as soon as the start-up load has finished.
     /// </summary>
     public bool StrictReadiness { get; init; } = true;
+
+    /// <summary>How the set of models may change: none, poll (default) or explicit.</summary>
+    public ModelControlMode ModelControlMode { get; init; } = ModelControlMode.Poll;
+
+    /// <summary>Seconds between repository polls in poll mode (0.1 to 3600). Default 5: a change applies 5–10 s after it was written.</summary>
+    public double RepositoryPollSeconds { get; init; } = 5;
+
+    /// <summary>Models to load at start in explicit mode (<c>*</c>: all of them). Default none.</summary>
+    public IReadOnlyList<string> LoadModels { get; init; } = [];
 
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -93,6 +115,24 @@ public sealed record MaasServerOptions
         if (MaxRequestBytes is < 1024 or > int.MaxValue)
         {
             errors.Add($"--max-request-bytes {MaxRequestBytes} must be from 1024 to {int.MaxValue}");
+        }
+
+        if (RepositoryPollSeconds is < 0.1 or > 3600 || double.IsNaN(RepositoryPollSeconds))
+        {
+            errors.Add($"--repository-poll-seconds {RepositoryPollSeconds} must be from 0.1 to 3600");
+        }
+
+        if (LoadModels.Count > 0 && ModelControlMode != ModelControlMode.Explicit)
+        {
+            errors.Add($"--load-model only applies with --model-control-mode explicit (the mode is {ModelControlMode.ToString().ToLowerInvariant()}, which loads every model)");
+        }
+
+        foreach (var name in LoadModels)
+        {
+            if (name != "*" && !Maas.Core.Repository.RepositoryScanner.IsValidModelName(name))
+            {
+                errors.Add($"--load-model '{name}' is not a model name (one folder name of the repository, or * for all)");
+            }
         }
 
         if (ShutdownTimeout < TimeSpan.Zero)

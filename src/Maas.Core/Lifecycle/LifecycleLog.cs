@@ -22,4 +22,13 @@ internal static partial class LifecycleLog
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Unloading model {Model} version {Version}")]
     public static partial void Unloading(ILogger logger, string model, long version);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Model {Model} keeps serving its loaded versions; the change failed: {Reason}")]
+    public static partial void ReloadFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Model {Model} unloaded ({Reason})")]
+    public static partial void ModelUnloaded(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Model {Model} version {Version} warmed up: {Runs} run(s) in {Milliseconds} ms")]
+    public static partial void WarmedUp(ILogger logger, string model, long version, int runs, long milliseconds);
 }

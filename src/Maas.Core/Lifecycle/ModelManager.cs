@@ -1,19 +1,25 @@
-using System.Diagnostics;
 using Maas.Core.Repository;
 using Maas.Core.Scheduling;
 using Maas.Core.Telemetry;
-using Maas.Errors;
 using Maas.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Maas.Core.Lifecycle;
 
 /// <summary>
-/// Loads the models of a repository and holds them. Readers see an immutable snapshot that is
+/// Loads the models of a repository, holds them, and applies changes: new versions, removed
+/// versions, changed config, explicit load and unload. Readers see an immutable snapshot that is
 /// swapped whole, so the request path never takes a lock. One model failing (bad config, corrupt
-/// file) is recorded with its reason and never stops the others.
+/// file) is recorded with its reason and never stops the others; a version that fails to load
+/// leaves the version it would replace serving.
 /// </summary>
-public sealed class ModelManager : IDisposable
+/// <remarks>
+/// Changes to one model are serialized (one lifecycle lock per model); different models change in
+/// parallel. A swap loads the new version completely (and warms it up) before it is published,
+/// then retires the old one: retirement waits for the requests routed to it (leases) before the
+/// engine is released, so no request fails because of a swap.
+/// </remarks>
+public sealed partial class ModelManager : IDisposable
 {
     private readonly string _root;
     private readonly IReadOnlyList<IModelBackend> _backends;
@@ -21,8 +27,11 @@ public sealed class ModelManager : IDisposable
     private readonly InferenceMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly SchedulerHooks? _hooks;
+    private readonly Lock _publish = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _modelLocks = new(StringComparer.Ordinal);
     private volatile IReadOnlyDictionary<string, ServedModel> _models = new Dictionary<string, ServedModel>(StringComparer.Ordinal);
     private volatile bool _startupComplete;
+    private volatile bool _disposed;
 
     /// <summary>Creates a manager for the repository at <paramref name="root"/> with the given backends.</summary>
     /// <param name="root">The repository folder.</param>
@@ -44,6 +53,24 @@ public sealed class ModelManager : IDisposable
         metrics?.ObserveQueueDepth(ObserveQueueDepths);
     }
 
+    /// <summary>
+    /// How long a retired version waits for the requests routed to it before its engine is
+    /// released anyway (default 30 s; those requests then fail as Unavailable).
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The repository root.</summary>
+    public string Root => _root;
+
+    /// <summary>True once the start-up load has finished, whatever its outcome.</summary>
+    public bool StartupComplete => _startupComplete;
+
+    /// <summary>A snapshot of every model, keyed by name.</summary>
+    public IReadOnlyDictionary<string, ServedModel> Models => _models;
+
+    /// <summary>The model called <paramref name="name"/>, or null.</summary>
+    public ServedModel? Find(string name) => _models.GetValueOrDefault(name);
+
     private IEnumerable<System.Diagnostics.Metrics.Measurement<long>> ObserveQueueDepths()
     {
         foreach (var model in _models.Values)
@@ -58,167 +85,83 @@ public sealed class ModelManager : IDisposable
         }
     }
 
-    /// <summary>The repository root.</summary>
-    public string Root => _root;
-
-    /// <summary>True once the start-up load has finished, whatever its outcome.</summary>
-    public bool StartupComplete => _startupComplete;
-
-    /// <summary>A snapshot of every model, keyed by name.</summary>
-    public IReadOnlyDictionary<string, ServedModel> Models => _models;
-
-    /// <summary>The model called <paramref name="name"/>, or null.</summary>
-    public ServedModel? Find(string name) => _models.GetValueOrDefault(name);
-
     /// <summary>
-    /// Scans the repository and loads every version of every model, in parallel across models.
-    /// Throws only when the repository itself is missing.
+    /// Scans the repository and loads its models (every one, or only <paramref name="only"/>),
+    /// in parallel across models. Throws only when the repository itself is missing.
     /// </summary>
-    public async Task LoadAllAsync(CancellationToken cancellationToken)
+    public async Task LoadAllAsync(CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
     {
         var directories = RepositoryScanner.Scan(_root);
+        if (only is not null)
+        {
+            directories = [.. directories.Where(d => only.Contains(d.Name))];
+        }
+
         LifecycleLog.Scanning(_logger, _root, directories.Count);
-        var loaded = new ServedModel[directories.Count];
-        await Parallel.ForAsync(0, directories.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, (i, _) =>
+        await Parallel.ForEachAsync(directories, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, async (directory, token) =>
         {
-            loaded[i] = LoadModel(directories[i]);
-            return ValueTask.CompletedTask;
-        });
+            await ChangeModelAsync(directory.Name, () => ReconcileAsync(directory, configOverride: null, reloadAll: false, token), token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
 
-        var table = new Dictionary<string, ServedModel>(StringComparer.Ordinal);
-        var ready = 0;
-        foreach (var model in loaded)
-        {
-            table[model.Name] = model;
-            ready += model.IsFullyReady ? 1 : 0;
-        }
-
-        _models = table;
         _startupComplete = true;
-        LifecycleLog.RepositoryLoaded(_logger, ready, loaded.Length);
+        var models = _models;
+        var ready = models.Values.Count(m => m.IsFullyReady);
+        LifecycleLog.RepositoryLoaded(_logger, ready, models.Count);
     }
 
-    private ServedModel LoadModel(ModelDirectory directory)
+    // One change at a time per model; different models change in parallel.
+    private async Task<T> ChangeModelAsync<T>(string name, Func<Task<T>> change, CancellationToken cancellationToken)
     {
-        ModelConfig config;
+        var gate = _modelLocks.GetOrAdd(name, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            config = directory.ConfigPath is null ? ModelConfig.Default : ModelConfigReader.ReadFile(directory.ConfigPath);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await change().ConfigureAwait(false);
         }
-        catch (MaasError ex)
+        finally
         {
-            return Failed(directory.Name, null, ex.Message);
+            gate.Release();
         }
-
-        if (directory.Versions.Count == 0)
-        {
-            return Failed(directory.Name, config, $"no version folders in {directory.Path}; put the model file in a numbered folder such as {Path.Combine(directory.Path, "1")}");
-        }
-
-        var versions = new ModelVersion[directory.Versions.Count];
-        for (var i = 0; i < versions.Length; i++)
-        {
-            versions[i] = LoadVersion(directory.Name, directory.Versions[i], config);
-        }
-
-        return new ServedModel(directory.Name, config, versions, null);
     }
 
-    private ServedModel Failed(string name, ModelConfig? config, string reason)
-    {
-        LifecycleLog.ModelFailed(_logger, name, reason);
-        return new ServedModel(name, config, [], reason);
-    }
-
-    private ModelVersion LoadVersion(string name, VersionDirectory directory, ModelConfig config)
-    {
-        var version = new ModelVersion(name, directory.Version, config);
-        var started = Stopwatch.GetTimestamp();
-        IModel? model = null;
-        var instances = new List<IModelInstance>();
-        // Any failure, even an engine bug, marks this version unavailable: one model never stops the others.
-        try
+    private Task<bool> ChangeModelAsync(string name, Func<Task> change, CancellationToken cancellationToken) =>
+        ChangeModelAsync(name, async () =>
         {
-            var (backend, modelPath) = ChooseBackend(config, directory.Path);
-            model = backend.Load(new ModelLoadContext(name, directory.Version, modelPath, EngineFor(config)));
-            for (var i = 0; i < config.InstanceCount; i++)
+            await change().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Replaces (or, with null, removes) one model in the snapshot.</summary>
+    private void Publish(string name, ServedModel? model)
+    {
+        lock (_publish)
+        {
+            var table = new Dictionary<string, ServedModel>(_models, StringComparer.Ordinal);
+            if (model is null)
             {
-                instances.Add(model.CreateInstance());
+                table.Remove(name);
+            }
+            else
+            {
+                table[name] = model;
             }
 
-            var scheduler = new ModelScheduler(name, version.VersionText, model.Metadata, config, instances, version.Statistics, _metrics, _time, _hooks);
-            version.MarkReady(model, scheduler);
-            var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            LifecycleLog.VersionLoaded(_logger, name, directory.Version, backend.Name, elapsedMs);
+            _models = table;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            foreach (var instance in instances)
-            {
-                instance.Dispose();
-            }
-
-            model?.Dispose();
-            version.MarkUnavailable(ex.Message);
-            LifecycleLog.VersionFailed(_logger, name, directory.Version, ex.Message);
-        }
-
-        return version;
     }
-
-    /// <summary>
-    /// Engine options for each instance: intra-op threads left at 0 are divided between the
-    /// instances (cores ÷ instance_count, at least 1), so two instances on 2 cores get 1 each.
-    /// </summary>
-    internal static EngineOptions EngineFor(ModelConfig config)
-    {
-        if (config.Engine.IntraOpThreads > 0)
-        {
-            return config.Engine;
-        }
-
-        return config.Engine with { IntraOpThreads = Math.Max(1, Environment.ProcessorCount / config.InstanceCount) };
-    }
-
-    private (IModelBackend Backend, string ModelPath) ChooseBackend(ModelConfig config, string versionPath)
-    {
-        if (config.Backend is not null)
-        {
-            foreach (var backend in _backends)
-            {
-                if (string.Equals(backend.Name, config.Backend, StringComparison.Ordinal))
-                {
-                    var path = Path.Combine(versionPath, backend.ModelFileName);
-                    return File.Exists(path)
-                        ? (backend, path)
-                        : throw MaasError.NotFound($"{path} does not exist; the '{backend.Name}' backend reads {backend.ModelFileName} from each version folder");
-                }
-            }
-
-            throw MaasError.InvalidArgument($"config.json names backend '{config.Backend}', which this server does not have; available: {BackendNames()}");
-        }
-
-        foreach (var backend in _backends)
-        {
-            var path = Path.Combine(versionPath, backend.ModelFileName);
-            if (File.Exists(path))
-            {
-                return (backend, path);
-            }
-        }
-
-        throw MaasError.NotFound($"no model file in {versionPath}; expected one of: {ModelFileNames()}");
-    }
-
-    private string BackendNames() => string.Join(", ", _backends.Select(b => b.Name));
-
-    private string ModelFileNames() => string.Join(", ", _backends.Select(b => b.ModelFileName));
 
     /// <summary>Unloads every model. Called once the server has drained its requests.</summary>
     public void Dispose()
     {
-        var models = _models;
-        _models = new Dictionary<string, ServedModel>(StringComparer.Ordinal);
+        _disposed = true;
+        IReadOnlyDictionary<string, ServedModel> models;
+        lock (_publish)
+        {
+            models = _models;
+            _models = new Dictionary<string, ServedModel>(StringComparer.Ordinal);
+        }
+
         foreach (var model in models.Values)
         {
             foreach (var version in model.Versions)

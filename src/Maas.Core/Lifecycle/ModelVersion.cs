@@ -13,17 +13,26 @@ namespace Maas.Core.Lifecycle;
 /// One version of a model as the server holds it: its state, and once ready, the loaded model
 /// and the scheduler that runs requests on its instances. Owns both and releases them on dispose.
 /// </summary>
+/// <remarks>
+/// Requests hold a lease (<see cref="TryAcquire"/>) from routing until their answer is written.
+/// Retiring a version (<see cref="RetireAsync"/>) first stops new leases, then waits for the
+/// held ones, then releases the engine: a request that was routed here always finishes here, and
+/// one that arrives too late is routed again to the version that replaced it.
+/// </remarks>
 public sealed class ModelVersion : IDisposable
 {
     private IModel? _model;
     private ModelScheduler? _scheduler;
+    private int _state = (int)ModelVersionState.Loading;
+    private int _leases;
 
-    internal ModelVersion(string modelName, long version, ModelConfig config)
+    internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null)
     {
         ModelName = modelName;
         Version = version;
         VersionText = version.ToString(CultureInfo.InvariantCulture);
         Config = config;
+        Stamp = stamp;
     }
 
     /// <summary>The model's name.</summary>
@@ -39,7 +48,13 @@ public sealed class ModelVersion : IDisposable
     public ModelConfig Config { get; }
 
     /// <summary>The current state.</summary>
-    public ModelVersionState State { get; private set; } = ModelVersionState.Loading;
+    public ModelVersionState State => (ModelVersionState)Volatile.Read(ref _state);
+
+    /// <summary>Size and write time of the model file this version was loaded from (null when it failed before reading it).</summary>
+    public FileStamp? Stamp { get; }
+
+    /// <summary>Requests routed here that have not finished yet.</summary>
+    public int ActiveLeases => Volatile.Read(ref _leases);
 
     /// <summary>Why the version is unavailable; null otherwise.</summary>
     public string? Reason { get; private set; }
@@ -60,9 +75,10 @@ public sealed class ModelVersion : IDisposable
     /// </summary>
     public Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
+        // Unloading still serves: it is the drain of requests that hold a lease.
         var scheduler = _scheduler;
         var metadata = _model?.Metadata;
-        if (State != ModelVersionState.Ready || scheduler is null || metadata is null)
+        if (State is not (ModelVersionState.Ready or ModelVersionState.Unloading) || scheduler is null || metadata is null)
         {
             throw MaasError.Unavailable($"Model '{ModelName}' version {VersionText} is not ready ({State}{(Reason is null ? "" : ": " + Reason)}).");
         }
@@ -71,27 +87,73 @@ public sealed class ModelVersion : IDisposable
         return scheduler.EnqueueAsync(request, outputs, cancellationToken);
     }
 
+    /// <summary>
+    /// Takes a lease for one request: true while the version is ready. The caller must call
+    /// <see cref="Release"/> exactly once after a true answer, when the request's answer has
+    /// been written (its buffers may view the engine's memory).
+    /// </summary>
+    public bool TryAcquire()
+    {
+        // Increment first, then read the state: RetireAsync writes the state first, then reads
+        // the count (both fenced), so one of the two always sees the other.
+        Interlocked.Increment(ref _leases);
+        if (Volatile.Read(ref _state) == (int)ModelVersionState.Ready)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _leases);
+        return false;
+    }
+
+    /// <summary>Returns a lease taken with <see cref="TryAcquire"/>.</summary>
+    public void Release() => Interlocked.Decrement(ref _leases);
+
     internal void MarkReady(IModel model, ModelScheduler scheduler)
     {
         _model = model;
         _scheduler = scheduler;
-        State = ModelVersionState.Ready;
         Reason = null;
+        Interlocked.Exchange(ref _state, (int)ModelVersionState.Ready);
     }
 
     internal void MarkUnavailable(string reason)
     {
-        State = ModelVersionState.Unavailable;
         Reason = reason;
+        Interlocked.Exchange(ref _state, (int)ModelVersionState.Unavailable);
+    }
+
+    /// <summary>
+    /// Takes the version out of service: no new leases, then waits (up to <paramref name="drainTimeout"/>)
+    /// for the requests that hold one, then releases the engine. Requests still holding a lease
+    /// after the timeout fail as Unavailable.
+    /// </summary>
+    internal async Task RetireAsync(TimeSpan drainTimeout, string reason)
+    {
+        if (Interlocked.Exchange(ref _state, (int)ModelVersionState.Unloading) != (int)ModelVersionState.Ready)
+        {
+            Dispose(reason);
+            return;
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _leases) > 0 && waited.Elapsed < drainTimeout)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        Dispose(reason);
     }
 
     /// <summary>Stops the scheduler (after its running batches), releases the instances and the model.</summary>
-    public void Dispose()
+    public void Dispose() => Dispose("unloaded");
+
+    private void Dispose(string reason)
     {
-        State = ModelVersionState.Unloading;
+        Interlocked.Exchange(ref _state, (int)ModelVersionState.Unloading);
         Interlocked.Exchange(ref _scheduler, null)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Interlocked.Exchange(ref _model, null)?.Dispose();
-        State = ModelVersionState.Unavailable;
-        Reason ??= "unloaded";
+        Reason ??= reason;
+        Interlocked.Exchange(ref _state, (int)ModelVersionState.Unavailable);
     }
 }

@@ -40,4 +40,22 @@ public sealed record ModelConfig
     /// default) means the classes are named by their indices.
     /// </summary>
     public IReadOnlyList<string>? OutputLabels { get; init; }
+
+    /// <summary>Which version folders are served (<c>version_policy</c>); default the highest one.</summary>
+    public VersionPolicy VersionPolicy { get; init; } = VersionPolicy.Default;
+
+    /// <summary>
+    /// Names for versions (<c>labels</c>, e.g. <c>{"stable": 3, "canary": 4}</c>), resolvable in
+    /// every protocol; moving a label is how traffic moves between versions by name.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Labels { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Weighted split of the requests that name no version (<c>traffic</c>, e.g.
+    /// <c>{"3": 90, "4": 10}</c>); null sends them all to the highest ready version.
+    /// </summary>
+    public IReadOnlyList<TrafficWeight>? Traffic { get; init; }
+
+    /// <summary>Warm-up runs before a loaded version takes traffic; null runs none.</summary>
+    public WarmupConfig? Warmup { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Maas.Core.Repository;
 /// in one message, so a user fixes them all in one go; unknown fields are errors (a typo such as
 /// <c>intra_op_thread</c> must not be silently ignored).
 /// </summary>
-public static class ModelConfigReader
+public static partial class ModelConfigReader
 {
     /// <summary>Upper bound for thread counts: more than this is a typo, not a setting.</summary>
     public const int MaxThreads = 1024;
@@ -108,8 +108,20 @@ public static class ModelConfigReader
                 case "output_labels":
                     config = config with { OutputLabels = ReadOutputLabels(property.Value, errors) };
                     break;
+                case "version_policy":
+                    config = config with { VersionPolicy = ReadVersionPolicy(property.Value, errors) };
+                    break;
+                case "labels":
+                    config = config with { Labels = ReadLabels(property.Value, errors) };
+                    break;
+                case "traffic":
+                    config = config with { Traffic = ReadTraffic(property.Value, errors) };
+                    break;
+                case "warmup":
+                    config = config with { Warmup = ReadWarmup(property.Value, errors) };
+                    break;
                 default:
-                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels)");
+                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup)");
                     break;
             }
         }

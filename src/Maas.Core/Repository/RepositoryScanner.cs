@@ -29,7 +29,7 @@ public static class RepositoryScanner
         foreach (var modelPath in Directory.EnumerateDirectories(root))
         {
             var name = System.IO.Path.GetFileName(modelPath);
-            if (name.StartsWith('.'))
+            if (!IsValidModelName(name))
             {
                 continue;
             }
@@ -40,6 +40,48 @@ public static class RepositoryScanner
 
         models.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return models;
+    }
+
+    /// <summary>
+    /// The folder of model <paramref name="name"/>, or null when the repository has none. Throws
+    /// InvalidArgument for a name that is not a plain folder name (<c>..</c>, separators, a leading
+    /// dot): a client-given name must never reach outside the repository.
+    /// </summary>
+    public static ModelDirectory? ScanModel(string root, string name)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (!IsValidModelName(name))
+        {
+            throw MaasError.InvalidArgument($"'{name}' is not a model name: a model name is one folder name under the repository, without '/', '\\', a leading '.', or control characters.");
+        }
+
+        var modelPath = System.IO.Path.Combine(root, name);
+        if (!Directory.Exists(modelPath))
+        {
+            return null;
+        }
+
+        var configPath = System.IO.Path.Combine(modelPath, ConfigFileName);
+        return new ModelDirectory(name, modelPath, File.Exists(configPath) ? configPath : null, ScanVersions(modelPath));
+    }
+
+    /// <summary>True when <paramref name="name"/> is a single, visible folder name (the only names models may have).</summary>
+    public static bool IsValidModelName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 255 || name[0] == '.')
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is '/' or '\\' || char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when <paramref name="text"/> is a version as the repository spells it: a positive integer without sign or leading zeros.</summary>

@@ -29,12 +29,12 @@ internal static class ServerHealth
     /// Whether <paramref name="model"/> (at <paramref name="version"/>, or its default) can serve.
     /// A model that exists but cannot serve is "not ready"; an unknown name throws NotFound.
     /// </summary>
-    public static bool IsModelReady(ModelRouter router, string model, string? version)
+    public static bool IsModelReady(ModelRouter router, string model, string? version, string? label = null)
     {
         var served = router.ResolveModel(model);
         try
         {
-            return ModelRouter.FindVersion(served, version).State == ModelVersionState.Ready;
+            return ModelRouter.FindVersion(served, version, label).State == ModelVersionState.Ready;
         }
         catch (MaasError ex) when (ex.Code == MaasErrorCode.Unavailable)
         {
@@ -46,10 +46,10 @@ internal static class ServerHealth
     /// The model, the version a metadata request names (or the default) and its signature.
     /// Throws NotFound for unknown names and Unavailable when the version has no signature.
     /// </summary>
-    public static (ServedModel Model, ModelVersion Version, ModelMetadata Metadata) ResolveMetadata(ModelRouter router, string model, string? version)
+    public static (ServedModel Model, ModelVersion Version, ModelMetadata Metadata) ResolveMetadata(ModelRouter router, string model, string? version, string? label = null)
     {
         var served = router.ResolveModel(model);
-        var resolved = ModelRouter.FindVersion(served, version);
+        var resolved = ModelRouter.FindVersion(served, version, label);
         var metadata = resolved.Metadata
             ?? throw MaasError.Unavailable($"Model '{served.Name}' version {resolved.VersionText} has no metadata: {resolved.Reason ?? resolved.State.ToString()}.");
         return (served, resolved, metadata);

@@ -39,7 +39,8 @@ public sealed class ClientServerFixture : IAsyncLifetime
     {
         _repository
             .AddModel("add", 1, TestModelFactory.Add())
-            .AddModel("add", 2, TestModelFactory.AddAndMultiply());
+            .AddModel("add", 2, TestModelFactory.AddAndMultiply())
+            .AddConfig("add", """{"version_policy": {"all": {}}}""");
         foreach (var type in DataTypes.All)
         {
             _repository.AddModel(IdentityModel(type), 1, TestModelFactory.Identity(type.OnnxElementType(), "n"));

@@ -16,6 +16,7 @@ public class ModelManagerTests
     public async Task LoadAllAsync_LoadsEveryVersionOfEveryModel()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.AddAndMultiply())
             .AddModel("small-cnn", 1, TestModelFactory.SmallConvNet());
@@ -59,6 +60,7 @@ public class ModelManagerTests
     public async Task LoadAllAsync_WhenAModelFileIsCorrupt_MarksOnlyThatVersionUnavailableWithItsReason()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, Repositories.Garbage())
             .AddModel("small-cnn", 1, TestModelFactory.SmallConvNet());
@@ -146,6 +148,7 @@ public class ModelManagerTests
     public async Task LoadAllAsync_WhenVersionFolderHasNoModelFile_SaysWhichFilesItLookedFor()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddFile("add/1/weights.bin", "not a model")
             .AddModel("add", 2, TestModelFactory.Add());
 
@@ -308,6 +311,7 @@ public class ModelManagerTests
     {
         var backend = Signatures.KnownModelsBackend();
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.Add())
             .AddModel("small-cnn", 1, TestModelFactory.SmallConvNet());

@@ -9,6 +9,13 @@ namespace Maas.Core.Tests.Routing;
 
 public class ModelRouterTests
 {
+    // Routes like a frontend: takes the lease and returns it at once.
+    private static ModelVersion Route(ModelRouter router, string name, string? version)
+    {
+        using var lease = router.Acquire(name, version);
+        return lease.Version;
+    }
+
     private static MaasError Fails(Action action, MaasErrorCode code)
     {
         var error = Assert.Throws<MaasError>(action);
@@ -22,13 +29,14 @@ public class ModelRouterTests
     public async Task Resolve_WithoutVersion_ReturnsTheHighestReadyVersion(string? version)
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 10, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.Add());
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var resolved = router.Resolve("add", version);
+        var resolved = Route(router, "add", version);
 
         Assert.Equal(10, resolved.Version);
         Assert.Equal("10", resolved.VersionText);
@@ -38,13 +46,14 @@ public class ModelRouterTests
     public async Task Resolve_WithoutVersion_SkipsAHigherVersionThatFailedToLoad()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.AddAndMultiply())
             .AddModel("add", 3, Repositories.Garbage());
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var resolved = router.Resolve("add", null);
+        var resolved = Route(router, "add", null);
 
         Assert.Equal(2, resolved.Version);
         Assert.Equal(Signatures.AddAndMultiply, resolved.Metadata);
@@ -54,12 +63,13 @@ public class ModelRouterTests
     public async Task Resolve_WithAVersion_ReturnsThatVersion()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.AddAndMultiply());
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var resolved = router.Resolve("add", "1");
+        var resolved = Route(router, "add", "1");
 
         Assert.Equal(1, resolved.Version);
         Assert.Equal(Signatures.Add, resolved.Metadata);
@@ -69,12 +79,13 @@ public class ModelRouterTests
     public async Task Resolve_WhenTheNamedVersionFailedToLoad_ThrowsUnavailableWithTheReason()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, Repositories.Garbage());
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("add", "2"), MaasErrorCode.Unavailable);
+        var error = Fails(() => Route(router, "add", "2"), MaasErrorCode.Unavailable);
 
         Assert.StartsWith("Model 'add' version 2 is not available: ", error.Message);
         Assert.Contains(repo.PathOf("add", "2", "model.onnx"), error.Message);
@@ -87,7 +98,7 @@ public class ModelRouterTests
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("resnet", null), MaasErrorCode.NotFound);
+        var error = Fails(() => Route(router, "resnet", null), MaasErrorCode.NotFound);
 
         Assert.Equal("Unknown model 'resnet'. Model names are the folder names under the model repository.", error.Message);
     }
@@ -99,19 +110,20 @@ public class ModelRouterTests
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        Fails(() => router.Resolve("Add", null), MaasErrorCode.NotFound);
+        Fails(() => Route(router, "Add", null), MaasErrorCode.NotFound);
     }
 
     [Fact]
     public async Task Resolve_WhenVersionIsUnknown_ThrowsNotFoundListingTheVersions()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.Add());
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("add", "7"), MaasErrorCode.NotFound);
+        var error = Fails(() => Route(router, "add", "7"), MaasErrorCode.NotFound);
 
         Assert.Equal("Model 'add' has no version 7; it has version 1 (ready), version 2 (ready).", error.Message);
     }
@@ -120,12 +132,13 @@ public class ModelRouterTests
     public async Task Resolve_WhenVersionIsUnknown_ListsFailedVersionsWithTheirReason()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, Repositories.Garbage());
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("add", "3"), MaasErrorCode.NotFound);
+        var error = Fails(() => Route(router, "add", "3"), MaasErrorCode.NotFound);
 
         Assert.StartsWith("Model 'add' has no version 3; it has version 1 (ready), version 2 (Unavailable: ", error.Message);
     }
@@ -143,7 +156,7 @@ public class ModelRouterTests
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("add", version), MaasErrorCode.NotFound);
+        var error = Fails(() => Route(router, "add", version), MaasErrorCode.NotFound);
 
         Assert.Equal($"Model 'add' has no version '{version}': versions are positive integers (version 1 (ready)).", error.Message);
     }
@@ -158,7 +171,7 @@ public class ModelRouterTests
         var router = new ModelRouter(manager);
 
         Assert.Same(manager.Find("add"), router.ResolveModel("add"));
-        var error = Fails(() => router.Resolve("add", "1"), MaasErrorCode.Unavailable);
+        var error = Fails(() => Route(router, "add", "1"), MaasErrorCode.Unavailable);
 
         Assert.StartsWith("Model 'add' is not available: Invalid ", error.Message);
         Assert.Contains("'backend' must be a string, not 1", error.Message);
@@ -171,7 +184,7 @@ public class ModelRouterTests
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("empty", null), MaasErrorCode.Unavailable);
+        var error = Fails(() => Route(router, "empty", null), MaasErrorCode.Unavailable);
 
         Assert.Contains("no version folders in", error.Message);
     }
@@ -180,12 +193,13 @@ public class ModelRouterTests
     public async Task Resolve_WhenNoVersionIsReady_ThrowsUnavailableDescribingEachVersion()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, Repositories.Garbage(seed: 1))
             .AddModel("add", 2, Repositories.Garbage(seed: 2));
         using var manager = await Repositories.LoadAsync(repo);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("add", null), MaasErrorCode.Unavailable);
+        var error = Fails(() => Route(router, "add", null), MaasErrorCode.Unavailable);
 
         Assert.StartsWith("Model 'add' has no ready version: version 1 (Unavailable: ", error.Message);
         Assert.Contains("version 2 (Unavailable: ", error.Message);
@@ -195,6 +209,7 @@ public class ModelRouterTests
     public async Task FindVersion_ReturnsAVersionThatFailedToLoad_ForMetadataAndReadiness()
     {
         using var repo = new TestRepository()
+            .AddConfig("add", Repositories.AllVersions)
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, Repositories.Garbage());
         using var manager = await Repositories.LoadAsync(repo);
@@ -212,7 +227,7 @@ public class ModelRouterTests
         using var manager = new ModelManager(repo.Root, [Signatures.KnownModelsBackend()], NullLogger<ModelManager>.Instance);
         var router = new ModelRouter(manager);
 
-        var error = Fails(() => router.Resolve("add", null), MaasErrorCode.Unavailable);
+        var error = Fails(() => Route(router, "add", null), MaasErrorCode.Unavailable);
 
         Assert.Contains("still loading", error.Message);
     }
@@ -226,6 +241,6 @@ public class ModelRouterTests
 
         manager.Dispose();
 
-        Fails(() => router.Resolve("add", null), MaasErrorCode.NotFound);
+        Fails(() => Route(router, "add", null), MaasErrorCode.NotFound);
     }
 }

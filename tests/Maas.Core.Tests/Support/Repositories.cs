@@ -7,6 +7,9 @@ namespace Maas.Core.Tests.Support;
 
 internal static class Repositories
 {
+    /// <summary>config.json that serves every version folder (the default policy serves only the highest).</summary>
+    public const string AllVersions = """{"version_policy": {"all": {}}}""";
+
     /// <summary>Random bytes: what a corrupt download or a wrong file looks like to an engine.</summary>
     public static byte[] Garbage(int length = 512, int seed = 7)
     {

@@ -32,6 +32,7 @@ public sealed class ServerFixture : IAsyncLifetime
         _repository
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.AddAndMultiply())
+            .AddConfig("add", """{"version_policy": {"all": {}}}""")
             .AddModel("small-cnn", 1, TestModelFactory.SmallConvNet())
             .AddModel("broken", 1, [1, 2, 3, 4, 5, 6, 7, 8])
             .AddModel("bad-config", 1, TestModelFactory.Add())

@@ -29,6 +29,9 @@ internal class GrpcInferenceService
     /// <summary>Requests of one stream that may run at once; a client sending faster waits (back-pressure).</summary>
     public const int MaxInFlightPerStream = 64;
 
+    /// <summary>The request parameter that names a version label (config.json <c>labels</c>), since ModelInferRequest has no field for one.</summary>
+    public const string LabelParameter = "label";
+
     private readonly ModelRouter _router;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -118,19 +121,23 @@ internal class GrpcInferenceService
 
     private async Task<Answer> InferAsync(ModelInferRequest message, CancellationToken cancellation)
     {
-        var version = _router.Resolve(message.ModelName, NullIfEmpty(message.ModelVersion));
-        var request = GrpcInferRequestReader.Read(message, version.VersionText);
+        // The protocol has no label field: a "label" request parameter names one (Maas's extension).
+        var label = message.Parameters.TryGetValue(LabelParameter, out var value) && value.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam ? value.StringParam : null;
+        var lease = _router.Acquire(message.ModelName, NullIfEmpty(message.ModelVersion), label, NullIfEmpty(message.Id));
+        InferenceRequest? request = null;
         InferenceResponse? response = null;
         try
         {
-            response = await version.InferAsync(request, cancellation);
+            request = GrpcInferRequestReader.Read(message, lease.Version.VersionText);
+            response = await lease.Version.InferAsync(request, cancellation);
             var result = GrpcInferResponseWriter.Write(message, response);
-            return new Answer(new ModelStreamInferResponse { InferResponse = result }, request, response);
+            return new Answer(new ModelStreamInferResponse { InferResponse = result }, request, response, lease);
         }
         catch
         {
             response?.Dispose();
-            request.Dispose();
+            request?.Dispose();
+            lease.Dispose();
             throw;
         }
     }
@@ -159,7 +166,7 @@ internal class GrpcInferenceService
         }
 
         var failed = new ModelInferResponse { ModelName = message.ModelName, ModelVersion = message.ModelVersion, Id = message.Id };
-        return new Answer(new ModelStreamInferResponse { ErrorMessage = error, InferResponse = failed }, null, null);
+        return new Answer(new ModelStreamInferResponse { ErrorMessage = error, InferResponse = failed }, null, null, default);
     }
 
     private static async Task WriteInOrderAsync(ChannelReader<Task<Answer>> pending, IServerStreamWriter<ModelStreamInferResponse> stream)
@@ -204,13 +211,17 @@ internal class GrpcInferenceService
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    /// <summary>An answer and the buffers it views; disposed after it has been written.</summary>
-    private sealed record Answer(ModelStreamInferResponse Message, InferenceRequest? Request, InferenceResponse? Response) : IDisposable
+    /// <summary>
+    /// An answer, the buffers it views and the lease on the version whose engine may own them;
+    /// disposed once, after it has been written.
+    /// </summary>
+    private sealed record Answer(ModelStreamInferResponse Message, InferenceRequest? Request, InferenceResponse? Response, VersionLease Lease) : IDisposable
     {
         public void Dispose()
         {
             Response?.Dispose();
             Request?.Dispose();
+            Lease.Dispose();
         }
     }
 }

@@ -33,6 +33,10 @@ public static class KServeEndpoints
         routes.MapGet("/v2/models/{model}/versions/{version}/ready", ModelReady);
         routes.MapPost("/v2/models/{model}/infer", KServeInferHandler.InferAsync);
         routes.MapPost("/v2/models/{model}/versions/{version}/infer", KServeInferHandler.InferAsync);
+        // Labels (config.json "labels") are Maas's extension of the protocol's routes.
+        routes.MapGet("/v2/models/{model}/labels/{label}", ModelMetadata);
+        routes.MapGet("/v2/models/{model}/labels/{label}/ready", ModelReady);
+        routes.MapPost("/v2/models/{model}/labels/{label}/infer", KServeInferHandler.InferAsync);
         return routes;
     }
 
@@ -52,13 +56,13 @@ public static class KServeEndpoints
     private static Task ModelReady(HttpContext context)
     {
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        return Boolean(context, ServerHealth.IsModelReady(router, RouteValue(context, "model")!, RouteValue(context, "version")));
+        return Boolean(context, ServerHealth.IsModelReady(router, RouteValue(context, "model")!, RouteValue(context, "version"), RouteValue(context, "label")));
     }
 
     private static Task ModelMetadata(HttpContext context)
     {
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        var (model, _, metadata) = ServerHealth.ResolveMetadata(router, RouteValue(context, "model")!, RouteValue(context, "version"));
+        var (model, _, metadata) = ServerHealth.ResolveMetadata(router, RouteValue(context, "model")!, RouteValue(context, "version"), RouteValue(context, "label"));
         var versions = ServerHealth.ReadyVersions(model);
         var response = new ModelMetadataResponse(model.Name, versions, metadata.Platform, Describe(metadata.Inputs), Describe(metadata.Outputs));
         return context.Response.WriteAsJsonAsync(response, KServeJsonContext.Default.ModelMetadataResponse, contentType: null, context.RequestAborted);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Maas.Server.Frontends.KServe;
 
-/// <summary><c>POST /v2/models/{m}[/versions/{v}]/infer</c>: body → canonical request → model → body.</summary>
+/// <summary><c>POST /v2/models/{m}[/versions/{v}|/labels/{l}]/infer</c>: body → canonical request → model → body.</summary>
 internal static class KServeInferHandler
 {
     public static async Task InferAsync(HttpContext context)
@@ -15,13 +15,18 @@ internal static class KServeInferHandler
         var options = services.GetRequiredService<MaasServerOptions>();
         var router = services.GetRequiredService<ModelRouter>();
         var modelName = KServeEndpoints.RouteValue(context, "model")!;
-        var version = router.Resolve(modelName, KServeEndpoints.RouteValue(context, "version"));
+        var versionName = KServeEndpoints.RouteValue(context, "version");
+        var label = KServeEndpoints.RouteValue(context, "label");
+        // Unknown names fail before the body is read; the version is chosen after parsing, since
+        // a traffic split routes by the request id.
+        ModelRouter.FindVersion(router.ResolveModel(modelName), versionName, label);
 
         var headerLength = ReadHeaderLength(context.Request);
         var aborted = context.RequestAborted;
         var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted);
-        using var request = KServeInferRequestParser.Parse(modelName, version.VersionText, body.Memory, headerLength, body);
-        using var response = await version.InferAsync(request, aborted);
+        using var request = KServeInferRequestParser.Parse(modelName, versionName, body.Memory, headerLength, body);
+        using var lease = router.Acquire(modelName, versionName, label, request.Id);
+        using var response = await lease.Version.InferAsync(request, aborted);
         await KServeInferResponseWriter.WriteAsync(context.Response, request, response, aborted);
     }
 

@@ -82,8 +82,7 @@ public static class TfServingEndpoints
     {
         var target = TfServingTarget.FromRoute(context);
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        var named = target.Label is null ? target.Version : TfServingTarget.ResolveLabel(target.ResolveModel(router), target.Label);
-        var (model, version, metadata) = ServerHealth.ResolveMetadata(router, target.Model, named);
+        var (model, version, metadata) = ServerHealth.ResolveMetadata(router, target.Model, target.Version, target.Label);
         var signature = new TfSignatureDef(Describe(metadata.Inputs), Describe(metadata.Outputs), "tensorflow/serving/predict");
         var response = new TfModelMetadataResponse(
             new TfModelSpec(model.Name, "", version.VersionText),

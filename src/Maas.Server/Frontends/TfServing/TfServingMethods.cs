@@ -27,7 +27,8 @@ internal static class TfServingMethods
 
         var services = context.RequestServices;
         var options = services.GetRequiredService<MaasServerOptions>();
-        var version = target.ResolveReady(services.GetRequiredService<ModelRouter>());
+        using var lease = target.Acquire(services.GetRequiredService<ModelRouter>());
+        var version = lease.Version;
         var aborted = context.RequestAborted;
         TfPredictFormat format = default;
         InferenceRequest request;

@@ -1,6 +1,5 @@
 using Maas.Core.Lifecycle;
 using Maas.Core.Routing;
-using Maas.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace Maas.Server.Frontends.TfServing;
@@ -50,32 +49,17 @@ internal sealed record TfServingTarget(string Model, string? Version, string? La
     /// The version the URL names, whatever its state (status and metadata report unavailable
     /// versions too): the default when neither a version nor a label is given.
     /// </summary>
-    public ModelVersion FindVersion(ServedModel model) =>
-        ModelRouter.FindVersion(model, Label is not null ? ResolveLabel(model, Label) : Version);
+    public ModelVersion FindVersion(ServedModel model) => ModelRouter.FindVersion(model, Version, Label);
 
-    /// <summary>The ready version that runs a request to this URL.</summary>
-    public ModelVersion ResolveReady(ModelRouter router)
+    /// <summary>Routes a request to this URL and leases the ready version that runs it (dispose the lease after the answer).</summary>
+    public VersionLease Acquire(ModelRouter router)
     {
         ArgumentNullException.ThrowIfNull(router);
-        var version = Version;
-        if (Label is not null)
-        {
-            version = ResolveLabel(router.ResolveModel(Model), Label);
-        }
-
-        return router.Resolve(Model, version);
+        return router.Acquire(Model, Version, Label);
     }
 
-    /// <summary>
-    /// The version number a label stands for. The one place labels are resolved: the model
-    /// repository has no labels yet, so every label is unknown; when config.json gains
-    /// <c>labels</c> (<c>{"stable": 1, "canary": 2}</c>), they plug in here.
-    /// </summary>
-    public static string ResolveLabel(ServedModel model, string label)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        throw MaasError.NotFound($"Label '{label}' is not defined for model '{model.Name}'; labels come from config.json `labels` (e.g. {{\"stable\": 1}}), and this model defines none. Name a version instead: /v1/models/{model.Name}/versions/<n>.");
-    }
+    /// <summary>The version number a label stands for (config.json <c>labels</c>); NotFound for an unknown label.</summary>
+    public static string ResolveLabel(ServedModel model, string label) => ModelRouter.ResolveLabel(model, label);
 
     private static (string Name, string? Method) SplitMethod(string segment)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static Maas.Server.Tests.Frontends.TfServing.TfServingHttp;
 
@@ -82,13 +83,29 @@ public sealed class StatusAndMetadataTests(TfServingFixture server) : IClassFixt
     }
 
     [Theory]
-    [InlineData("/v1/models/add/labels/stable")]
-    [InlineData("/v1/models/add/labels/stable/metadata")]
-    public async Task Label_ThatIsNotDefined_Answers404SayingWhereLabelsComeFrom(string path)
+    [InlineData("/v1/models/add/labels/beta")]
+    [InlineData("/v1/models/add/labels/beta/metadata")]
+    public async Task Label_ThatIsNotDefined_Answers404NamingTheLabelsThatExist(string path)
     {
         var (status, body) = await GetAsync(_client, path);
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Contains("Label 'stable' is not defined for model 'add'; labels come from config.json `labels`", Error(body));
+        Assert.Contains("Model 'add' has no label 'beta'; its labels are 'stable' (version 1), 'canary' (version 2)", Error(body));
+    }
+
+    [Theory]
+    [InlineData("stable", "1")]
+    [InlineData("canary", "2")]
+    public async Task Label_ResolvesToItsVersion_ForStatusMetadataAndPredict(string label, string version)
+    {
+        var (_, status) = await GetAsync(_client, $"/v1/models/add/labels/{label}");
+        var (_, metadata) = await GetAsync(_client, $"/v1/models/add/labels/{label}/metadata");
+        var (code, predict) = await PostAsync(_client, $"/v1/models/add/labels/{label}:predict", """{"instances": [{"a": [1, 2, 3, 4], "b": [1, 1, 1, 1]}]}""");
+
+        Assert.Equal(version, JsonNode.Parse(status)!["model_version_status"]![0]!["version"]!.GetValue<string>());
+        Assert.Equal(version, JsonNode.Parse(metadata)!["model_spec"]!["version"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, code);
+        // Version 1 has one output (a plain list per instance); version 2 has two (an object per instance).
+        Assert.Equal(version == "1" ? JsonValueKind.Array : JsonValueKind.Object, JsonDocument.Parse(predict).RootElement.GetProperty("predictions")[0].ValueKind);
     }
 
     [Theory]
@@ -111,7 +128,7 @@ public sealed class StatusAndMetadataTests(TfServingFixture server) : IClassFixt
     [InlineData("/v1/models/add:explain", "Unknown method ':explain'")]
     [InlineData("/v1/models/nope:predict", "Unknown model 'nope'")]
     [InlineData("/v1/models/add/versions/3:predict", "Model 'add' has no version 3")]
-    [InlineData("/v1/models/add/labels/canary:predict", "Label 'canary' is not defined for model 'add'")]
+    [InlineData("/v1/models/add/labels/beta:predict", "Model 'add' has no label 'beta'")]
     public async Task Post_ToAnUnknownMethodModelVersionOrLabel_Answers404(string path, string message)
     {
         var (status, body) = await PostAsync(_client, path, """{"instances": [[1, 2, 3, 4]]}""");

@@ -37,6 +37,7 @@ public sealed class TfServingFixture : IAsyncLifetime
         _repository
             .AddModel("add", 1, TestModelFactory.Add())
             .AddModel("add", 2, TestModelFactory.AddAndMultiply())
+            .AddConfig("add", """{"version_policy": {"all": {}}, "labels": {"stable": 1, "canary": 2}}""")
             .AddModel("small-cnn", 1, TestModelFactory.SmallConvNet())
             .AddModel("labelled-cnn", 1, TestModelFactory.SmallConvNet())
             .AddConfig("labelled-cnn", $$"""{"output_labels": [{{labels}}]}""")
