@@ -15,6 +15,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
         _app = app;
         Address = listeners.Http!;
         GrpcAddress = listeners.Grpc!;
+        RestAddress = listeners.Rest;
         Client = new HttpClient { BaseAddress = Address };
     }
 
@@ -24,11 +25,15 @@ internal sealed class LoopbackServer : IAsyncDisposable
     /// <summary>KServe v2 gRPC (HTTP/2 without TLS).</summary>
     public Uri GrpcAddress { get; }
 
+    /// <summary>The second REST port (TF Serving's 8501 by convention); null unless asked for.</summary>
+    public Uri? RestAddress { get; }
+
     public HttpClient Client { get; }
 
-    public static async Task<LoopbackServer> StartAsync(string repository)
+    /// <summary>Starts the server; <paramref name="restPort"/> also opens the second REST port on a free port.</summary>
+    public static async Task<LoopbackServer> StartAsync(string repository, bool restPort = false)
     {
-        var app = MaasServer.Build(new MaasServerOptions { ModelRepository = repository, HttpPort = 0, GrpcPort = 0 });
+        var app = MaasServer.Build(new MaasServerOptions { ModelRepository = repository, HttpPort = 0, GrpcPort = 0, RestPort = restPort ? 0 : null });
         await app.StartAsync();
         await app.WaitForModelsAsync();
         return new LoopbackServer(app, app.Services.GetRequiredService<ServerListeners>());
