@@ -58,6 +58,14 @@ function call(method, request) {
   });
 }
 
+/** The error of a unary call whose request is the given bytes, sent as they are (no protobuf encoding); null on success. */
+function unaryBytes(path, bytes) {
+  const asIs = (b) => b;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(path, asIs, asIs, bytes, { deadline: Date.now() + DEADLINE_MS }, (error) => resolve(error ?? null));
+  });
+}
+
 /** The gRPC error a call ends with; fails when it succeeds. */
 async function callError(method, request) {
   try {
@@ -327,6 +335,34 @@ async function errorChecks(answers) {
     request.inputs[0].contents = { fp64_contents: small.inputs[0].data };
     return expectStatus('ModelInfer', request, INVALID_ARGUMENT, 'belongs in contents.fp32_contents');
   });
+  await check('an RPC outside our proto (Triton\'s RepositoryIndex) -> UNIMPLEMENTED', async () => {
+    const error = await unaryBytes('/inference.GRPCInferenceService/RepositoryIndex', Buffer.alloc(0));
+    expect(error?.code === grpc.status.UNIMPLEMENTED, `got ${error?.code} (${error?.details})`);
+    return `${grpc.status[error.code]}: ${error.details}`;
+  });
+  await check('ModelInfer with bytes that are not a protobuf message -> INVALID_ARGUMENT', async () => {
+    const error = await unaryBytes('/inference.GRPCInferenceService/ModelInfer', Buffer.from([0xff, 0xff, 0xff]));
+    expect(error?.code === INVALID_ARGUMENT, `got ${error?.code} (${error?.details})`);
+    expect(error.details.includes('not a valid ModelInferRequest'), `message ${JSON.stringify(error.details)}`);
+    return error.details.slice(0, 60) + '...';
+  });
+  // Cancelled after the first answer (requests queued) and at once (requests still uploading):
+  // the client sees CANCELLED, and the server must log no error and keep serving.
+  for (const when of ['after the first answer', 'while the requests upload']) {
+    await check(`ModelStreamInfer cancelled by the client ${when}`, async () => {
+      const resnet = cases.find((c) => c.model === 'resnet18'); // slow enough that requests are still queued
+      const code = await new Promise((resolve) => {
+        const duplex = client.ModelStreamInfer({ deadline: Date.now() + DEADLINE_MS });
+        duplex.on('data', () => duplex.cancel());
+        duplex.on('error', (error) => resolve(error.code));
+        duplex.on('status', (status) => resolve(status.code));
+        for (let i = 0; i < 8; i++) duplex.write(grpcRequest(resnet, true, `cancel-${i}`));
+        if (when === 'while the requests upload') setImmediate(() => duplex.cancel());
+        duplex.end();
+      });
+      expect(code === grpc.status.CANCELLED, `stream ended with ${code}, expected CANCELLED`);
+    });
+  }
   await check('the server still serves after the errors', async () => {
     expect((await call('ServerLive', {})).live === true, 'not live');
     const r = await call('ModelInfer', grpcRequest(small, true, 'after'));
