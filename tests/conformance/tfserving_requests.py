@@ -15,6 +15,7 @@ Exits 0 when every check passes; the last line reads "N passed, N failed".
 """
 
 import argparse
+import array
 import json
 import math
 import sys
@@ -38,10 +39,10 @@ class Checks:
         try:
             detail = check()
             self.passed += 1
-            print(f"PASS  {name}" + (f": {detail}" if detail else ""))
+            print(f"PASS {name}" + (f": {detail}" if detail else ""))
         except Exception as error:  # noqa: BLE001 - report every failure and go on
             self.failed += 1
-            print(f"FAIL  {name}: {type(error).__name__}: {error}")
+            print(f"FAIL {name}: {type(error).__name__}: {error}")
 
 
 def image(seed, height=28, width=28):
@@ -53,6 +54,18 @@ def flatten(value):
     if isinstance(value, list):
         return [x for item in value for x in flatten(item)]
     return [value]
+
+
+def same_float32(got, want, what):
+    """Asserts two lists of numbers are the same float32 values, bit for bit. JSON numbers parse to
+    doubles; array('f') rounds each to float32, which is exact for the shortest round-trip text the
+    server writes, so equal bytes mean equal float32 bit patterns."""
+    got, want = flatten(got), flatten(want)
+    assert len(got) == len(want), f"{what}: {len(got)} values, the KServe v2 route gave {len(want)}"
+    got_bits, want_bits = array.array("f", got).tobytes(), array.array("f", want).tobytes()
+    if got_bits != want_bits:
+        i = next(k for k in range(len(got)) if got_bits[4 * k:4 * k + 4] != want_bits[4 * k:4 * k + 4])
+        raise AssertionError(f"{what}: element {i} is {got[i]!r}, the KServe v2 route gave {want[i]!r}")
 
 
 def expect_ok(response):
@@ -69,8 +82,8 @@ def expect_error(response, status, fragment):
 
 
 def kserve_infer(url, model, inputs):
-    """The same tensors through KServe v2 JSON: name -> (datatype, shape, nested data)."""
-    body = {"inputs": [{"name": n, "datatype": t, "shape": s, "data": d} for n, (t, s, d) in inputs.items()]}
+    """The same tensors through KServe v2 JSON: name -> (datatype, shape, nested data); returns name -> flat data."""
+    body = {"inputs": [{"name": n, "datatype": t, "shape": s, "data": flatten(d)} for n, (t, s, d) in inputs.items()]}
     answer = expect_ok(requests.post(f"{url}/v2/models/{model}/infer", json=body, timeout=TIMEOUT))
     return {o["name"]: o["data"] for o in answer["outputs"]}
 
@@ -82,10 +95,16 @@ def main():
     url = args.url.rstrip("/")
     checks = Checks()
 
-    missing = [m for m in MODELS if requests.get(f"{url}/v1/models/{m}", timeout=TIMEOUT).status_code != 200]
+    try:
+        missing = [m for m in MODELS if requests.get(f"{url}/v1/models/{m}", timeout=TIMEOUT).status_code != 200]
+    except requests.ConnectionError as error:
+        print(f"FAIL reach the server: no server answers at {url} ({error})")
+        print("0 passed, 1 failed")
+        return 1
     if missing:
-        print(f"The server at {url} lacks the demo models {missing}: run scripts/fetch-models.sh and serve .models/repository.")
-        return 2
+        print(f"FAIL demo models: the server at {url} lacks {missing}; run scripts/fetch-models.sh and serve .models/repository")
+        print("0 passed, 1 failed")
+        return 1
 
     # --- Model status and metadata ------------------------------------------------------------------
     def status():
@@ -121,7 +140,7 @@ def main():
         predictions = answer["predictions"]
         assert len(predictions) == 2 and all(len(p) == 10 for p in predictions), predictions
         reference = kserve_infer(url, "small-cnn", {"input": ("FP32", [2, 1, 28, 28], [[i] for i in images])})["logits"]
-        assert flatten(predictions) == reference, (flatten(predictions), reference)
+        same_float32(predictions, reference, "logits")
         return f"2 x 10 logits, identical to /v2 infer; first {predictions[0][:3]}"
 
     def predict_columnar():
@@ -129,7 +148,7 @@ def main():
         outputs = answer["outputs"]
         assert len(outputs) == 1 and len(outputs[0]) == 10, outputs
         rows = expect_ok(requests.post(f"{url}/v1/models/small-cnn:predict", json={"signature_name": "serving_default", "instances": [[images[0]]]}, timeout=TIMEOUT))
-        assert outputs == rows["predictions"], (outputs, rows)
+        same_float32(outputs, rows["predictions"], "columnar against row format")
         return "{\"outputs\": [[10 logits]]}, equal to the row format"
 
     def predict_named_inputs_several_outputs():
@@ -146,17 +165,26 @@ def main():
             assert abs(got - want) < 1e-4, (embedding[:3], SENTENCE_EMBEDDING_HEAD)
         columnar = expect_ok(requests.post(f"{url}/v1/models/minilm:predict", json={"inputs": {k: [v] for k, v in instance.items()}}, timeout=TIMEOUT))
         assert sorted(columnar["outputs"]) == ["924", "last_hidden_state"]
-        assert columnar["outputs"]["924"] == [prediction["924"]]
+        reference = kserve_infer(url, "minilm", {k: ("INT64", [1, len(v)], v) for k, v in instance.items()})
+        for name in ("last_hidden_state", "924"):
+            same_float32(prediction[name], reference[name], f"{name} (row format)")
+            same_float32(columnar["outputs"][name], reference[name], f"{name} (columnar format)")
         return f"sentence embedding starts {[round(v, 6) for v in embedding[:3]]} (published {SENTENCE_EMBEDDING_HEAD})"
 
     def predict_fixed_batch():
         picture = [image(c + 1, 224, 224) for c in range(3)]
         answer = expect_ok(requests.post(f"{url}/v1/models/resnet18:predict", json={"instances": [picture]}, timeout=TIMEOUT))
         features = answer["predictions"][0]
-        assert len(features) == 512 and features[0] == [[features[0][0][0]]], features[:2]
+        assert len(features) == 512 and all(len(f) == 1 and len(f[0]) == 1 for f in features), features[:2]
+        # TF Serving writes DT_FLOAT as decimals ("0.0", not "0"), so Python reads floats, never ints.
+        # ReLU features hold exact zeros, the case an integer-looking writer would get wrong.
+        kinds = {type(v).__name__ for v in flatten(features)}
+        assert kinds == {"float"} and 0.0 in flatten(features), f"value types {kinds}, zeros: {0.0 in flatten(features)}"
+        reference = kserve_infer(url, "resnet18", {"Input247": ("FP32", [1, 3, 224, 224], picture)})
+        same_float32(features, reference["Pooling395_Output_0"], "features")
         two = requests.post(f"{url}/v1/models/resnet18:predict", json={"instances": [picture, picture]}, timeout=TIMEOUT)
         error = expect_error(two, 400, "fixed first dimension of 1")
-        return f"512 features; 2 instances -> 400 {error[:70]!r}..."
+        return f"512 features, identical to /v2 infer; 2 instances -> 400 {error[:70]!r}..."
 
     def predict_scalar_input_columnar():
         inputs = {"input": [[0.0] * 576], "state": [[[0.0] * 128]] * 2, "sr": 16000}
@@ -166,6 +194,9 @@ def main():
         outputs = answer["outputs"]
         assert sorted(outputs) == ["output", "stateN"], sorted(outputs)
         assert outputs["output"][0][0] < 0.1, outputs["output"]
+        reference = kserve_infer(url, "silero-vad", {"input": ("FP32", [1, 576], inputs["input"]), "state": ("FP32", [2, 1, 128], inputs["state"]), "sr": ("INT64", [], [16000])})
+        for name in ("output", "stateN"):
+            same_float32(outputs[name], reference[name], name)
         return f"silence scores {outputs['output'][0][0]:.4f}; row format -> 400 (sr has no batch dimension)"
 
     def predict_non_finite():
@@ -192,7 +223,7 @@ def main():
         results = answer["results"]
         logits = expect_ok(requests.post(f"{url}/v1/models/small-cnn:predict", json={"instances": [[i] for i in images]}, timeout=TIMEOUT))["predictions"]
         assert [[label for label, _ in r] for r in results] == [[str(c) for c in range(10)]] * 2, results
-        assert [[score for _, score in r] for r in results] == logits, (results, logits)
+        same_float32([[score for _, score in r] for r in results], logits, "scores against :predict")
         return f"example 0: {results[0][:2]}..."
 
     def regress_refused():

@@ -8,6 +8,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void UnhandledError(ILogger logger, string method, string path, Exception exception);
 
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Call {Method} {Path} ended by the client's cancellation or deadline")]
+    public static partial void CallCancelled(ILogger logger, string method, string path, Exception exception);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Maas {Version} serving KServe v2 REST on {Http}{Others} from model repository {Repository}")]
     public static partial void Listening(ILogger logger, string version, string http, string others, string repository);
 

@@ -68,7 +68,13 @@ internal sealed class GrpcErrorInterceptor : Interceptor
                 return null;
             case MaasError error:
                 return ToRpcException(error);
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+            case Exception when context.CancellationToken.IsCancellationRequested:
+                // Once the client has cancelled or reset the call (or its deadline passed), the
+                // transport's reads and writes fail: OperationCanceledException, IOException
+                // ("The client reset the request stream"), InvalidOperationException ("the request
+                // is complete"). That is the cancellation, not a server fault, and nobody is left to
+                // receive the status: CANCELLED, and a debug line instead of an error.
+                ServerLog.CallCancelled(_logger, "gRPC", context.Method, exception);
                 return new RpcException(new Status(global::Grpc.Core.StatusCode.Cancelled, "The call was cancelled by the client or its deadline."));
             default:
                 ServerLog.UnhandledError(_logger, "gRPC", context.Method, exception);
