@@ -246,7 +246,7 @@ def main():
         version = requests.get(f"{url}/v1/models/small-cnn/versions/9", timeout=TIMEOUT)
         expect_error(version, 404, "has no version 9")
         label = requests.get(f"{url}/v1/models/small-cnn/labels/stable", timeout=TIMEOUT)
-        expect_error(label, 404, "Label 'stable' is not defined")
+        expect_error(label, 404, "has no label 'stable'")
         expect_ok(requests.post(f"{url}/v1/models/small-cnn:predict", json={"instances": [[images[0]]]}, timeout=TIMEOUT))
         return "400/404 with {\"error\": ...}; the next request is served"
 
