@@ -19,6 +19,7 @@ internal static class Program
         var root = new RootCommand($"Maas {ServerInfo.Version}: serve ONNX models over KServe v2 (Open Inference Protocol).")
         {
             ServeCommand.Create(),
+            ModelsCommand.Create(),
             InspectCommand.Create(),
             QuantizeCommand.Create(),
             CompareCommand.Create(),

@@ -45,6 +45,22 @@ internal static class ServeCommand
             HelpName = "true|false",
             DefaultValueFactory = _ => true,
         };
+        var controlMode = new Option<ModelControlMode>("--model-control-mode")
+        {
+            Description = "How the served models may change: none (load all at start, then fixed), poll (load all, then apply changes to the repository folder: hot reload) or explicit (load --load-model models, then the /v2/repository API loads and unloads).",
+            HelpName = "none|poll|explicit",
+            DefaultValueFactory = _ => ModelControlMode.Poll,
+        };
+        var pollSeconds = new Option<double>("--repository-poll-seconds")
+        {
+            Description = "Seconds between polls of the repository in poll mode; a change applies once it has held still for one poll.",
+            DefaultValueFactory = _ => 5,
+        };
+        var loadModels = new Option<string[]>("--load-model")
+        {
+            Description = "A model to load at start in explicit mode (repeatable; * loads every model). [default: none]",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var shutdownTimeout = new Option<double>("--shutdown-timeout")
         {
             Description = "Seconds to wait for in-flight requests on Ctrl+C / SIGTERM before exiting.",
@@ -53,7 +69,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST and gRPC until Ctrl+C or SIGTERM.")
         {
-            repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, shutdownTimeout,
+            repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, controlMode, pollSeconds, loadModels, shutdownTimeout,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -69,6 +85,9 @@ internal static class ServeCommand
                 RestPort = result.GetValue(restPort),
                 MaxRequestBytes = result.GetValue(maxRequestBytes),
                 StrictReadiness = result.GetValue(strictReadiness),
+                ModelControlMode = result.GetValue(controlMode),
+                RepositoryPollSeconds = result.GetValue(pollSeconds),
+                LoadModels = result.GetValue(loadModels) ?? [],
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
             };
 

@@ -97,6 +97,43 @@ public sealed class KServeHttpClient : IInferenceClient
         return InferResponseReader.Read(body, ResponseHeaderLength(response, body.Length));
     }
 
+    /// <summary>
+    /// The repository index (<c>POST /v2/repository/index</c>): every model and version the server
+    /// knows, with its state; <paramref name="readyOnly"/> lists only the ready ones.
+    /// </summary>
+    public async Task<IReadOnlyList<RepositoryModel>> GetRepositoryIndexAsync(bool readyOnly = false, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "v2/repository/index")
+        {
+            Content = readyOnly ? JsonBody("{\"ready\": true}") : null,
+        };
+        var body = await SendForBodyAsync(message, cancellationToken).ConfigureAwait(false);
+        var rows = Deserialize(body, ClientJsonContext.Default.RepositoryIndexJsonArray);
+        return [.. rows.Select(r => new RepositoryModel(r.Name ?? "", r.Version, r.State ?? "", r.Reason ?? ""))];
+    }
+
+    /// <summary>
+    /// Loads or reloads <paramref name="model"/> from the server's repository
+    /// (<c>POST /v2/repository/models/{m}/load</c>), with <paramref name="configJson"/> in place of its
+    /// config.json when given. Completes once the model serves; throws with the server's reasons otherwise.
+    /// Needs a server started with <c>--model-control-mode explicit</c>.
+    /// </summary>
+    public async Task LoadModelAsync(string model, string? configJson = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        var body = configJson is null ? null : JsonBody("{\"parameters\": {\"config\": " + JsonSerializer.Serialize(configJson, ClientJsonContext.Default.String) + "}}");
+        using var message = new HttpRequestMessage(HttpMethod.Post, "v2/repository/models/" + Uri.EscapeDataString(model) + "/load") { Content = body };
+        await SendForBodyAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Unloads <paramref name="model"/> (<c>POST /v2/repository/models/{m}/unload</c>); requests already running finish first.</summary>
+    public async Task UnloadModelAsync(string model, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "v2/repository/models/" + Uri.EscapeDataString(model) + "/unload");
+        await SendForBodyAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -130,10 +167,22 @@ public sealed class KServeHttpClient : IInferenceClient
     private async Task<byte[]> GetJsonAsync(string path, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendForBodyAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> SendForBodyAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         ThrowIfFailed(response, body);
         return body;
+    }
+
+    private static ByteArrayContent JsonBody(string json)
+    {
+        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)

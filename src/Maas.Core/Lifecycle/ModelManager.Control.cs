@@ -57,7 +57,7 @@ public sealed partial class ModelManager
         {
             var current = Find(name) ?? throw MaasError.NotFound($"Unknown model '{name}': the server holds no such model (GET /v2/repository/index lists them).");
             const string Reason = "unloaded by request; POST /v2/repository/models/<name>/load loads it again";
-            var unloaded = new ServedModel(name, current.Config, [], Reason, null, current.ConfigStamp) { Fingerprint = current.Fingerprint };
+            var unloaded = new ServedModel(name, current.Config, [], Reason, null, current.ConfigKey) { Fingerprint = current.Fingerprint };
             await PublishAndRetireAsync(unloaded, current, "unloaded by request").ConfigureAwait(false);
             LifecycleLog.ModelUnloaded(_logger, name, "request");
         }, cancellationToken);

@@ -16,7 +16,7 @@ public sealed partial class ModelManager
     private async Task<ServedModel> ReconcileAsync(ModelDirectory directory, ModelConfig? configOverride, bool reloadAll, CancellationToken cancellationToken)
     {
         var current = Find(directory.Name);
-        var configStamp = configOverride is null && directory.ConfigPath is not null ? FileStamp.Of(directory.ConfigPath) : null;
+        var configKey = configOverride is not null ? null : directory.ConfigPath is null ? "" : ModelConfigReader.SettingsKey(directory.ConfigPath);
         var fingerprint = Fingerprint(directory);
         ModelConfig config;
         try
@@ -44,8 +44,9 @@ public sealed partial class ModelManager
             return KeepOrFail(directory.Name, current, reason, fingerprint, config);
         }
 
-        // A changed config.json reloads every version: engine options, batching and warm-up may differ.
-        reloadAll |= configOverride is not null || current?.Config is null || current.ConfigStamp != configStamp;
+        // A changed config.json reloads every version (engine options, batching, warm-up may differ),
+        // unless only its labels or traffic changed: those re-route without a reload.
+        reloadAll |= configKey is null || current?.Config is null || current.ConfigKey != configKey;
         var kept = new List<ModelVersion>();
         var loading = new List<(long Version, string Path)>();
         foreach (var number in selected)
@@ -75,7 +76,7 @@ public sealed partial class ModelManager
             }
 
             placeholders.Sort(static (a, b) => a.Version.CompareTo(b.Version));
-            Publish(directory.Name, new ServedModel(directory.Name, current.Config, placeholders, null, current.ReloadError, current.ConfigStamp) { Fingerprint = current.Fingerprint });
+            Publish(directory.Name, new ServedModel(directory.Name, current.Config, placeholders, null, current.ReloadError, current.ConfigKey) { Fingerprint = current.Fingerprint });
         }
 
         var loaded = new List<ModelVersion>(loading.Count);
@@ -128,7 +129,7 @@ public sealed partial class ModelManager
 
         next.Sort(static (a, b) => a.Version.CompareTo(b.Version));
         var reloadError = failures.Count == 0 ? null : string.Join("; ", failures);
-        var model = new ServedModel(directory.Name, useConfig, next, null, reloadError, ReferenceEquals(useConfig, config) ? configStamp : current?.ConfigStamp)
+        var model = new ServedModel(directory.Name, useConfig, next, null, reloadError, ReferenceEquals(useConfig, config) ? configKey : current?.ConfigKey)
         {
             Fingerprint = fingerprint,
             Rejected = rejected,
@@ -181,7 +182,7 @@ public sealed partial class ModelManager
         if (current is not null && current.Versions.Any(v => v.State == ModelVersionState.Ready))
         {
             LifecycleLog.ReloadFailed(_logger, name, reason);
-            var kept = new ServedModel(name, current.Config, current.Versions, null, reason, current.ConfigStamp) { Fingerprint = fingerprint };
+            var kept = new ServedModel(name, current.Config, current.Versions, null, reason, current.ConfigKey) { Fingerprint = fingerprint };
             Publish(name, kept);
             return kept;
         }

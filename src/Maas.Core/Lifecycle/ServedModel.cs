@@ -10,14 +10,14 @@ namespace Maas.Core.Lifecycle;
 /// </summary>
 public sealed class ServedModel
 {
-    internal ServedModel(string name, ModelConfig? config, IReadOnlyList<ModelVersion> versions, string? error, string? reloadError = null, FileStamp? configStamp = null)
+    internal ServedModel(string name, ModelConfig? config, IReadOnlyList<ModelVersion> versions, string? error, string? reloadError = null, string? configKey = null)
     {
         Name = name;
         Config = config;
         Versions = versions;
         Error = error;
         ReloadError = reloadError;
-        ConfigStamp = configStamp;
+        ConfigKey = configKey;
     }
 
     /// <summary>The model's name.</summary>
@@ -35,8 +35,12 @@ public sealed class ServedModel
     /// <summary>Why the last reload or load request failed while these versions kept serving; null when it did not.</summary>
     public string? ReloadError { get; }
 
-    /// <summary>The config.json file these versions were read with (null: none, or an override).</summary>
-    internal FileStamp? ConfigStamp { get; }
+    /// <summary>
+    /// config.json's settings apart from <c>labels</c> and <c>traffic</c>, as the versions were
+    /// loaded with them (empty: no file; null: an override or unknown). A change of labels or
+    /// traffic alone only re-routes; any other change reloads the versions.
+    /// </summary>
+    internal string? ConfigKey { get; }
 
     /// <summary>
     /// Versions that failed to load while others kept serving (a broken new version dropped in):

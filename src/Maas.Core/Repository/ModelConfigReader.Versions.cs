@@ -17,6 +17,39 @@ public static partial class ModelConfigReader
 
     private const string PolicyForms = "{\"latest\": {\"num_versions\": 1}}, {\"specific\": {\"versions\": [1, 3]}} or {\"all\": {}}";
 
+    /// <summary>
+    /// The settings of the config file at <paramref name="path"/> apart from <c>labels</c> and
+    /// <c>traffic</c>, as canonical text: equal keys mean the versions need no reload. Null when
+    /// the file cannot be read; its raw text when it is not a JSON object (it fails to load anyway).
+    /// </summary>
+    public static string? SettingsKey(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) is System.Text.Json.Nodes.JsonObject root)
+            {
+                root.Remove("labels");
+                root.Remove("traffic");
+                return root.ToJsonString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return text;
+    }
+
     private static VersionPolicy ReadVersionPolicy(JsonElement element, List<string> errors)
     {
         if (element.ValueKind != JsonValueKind.Object || element.GetPropertyCount() != 1)

@@ -36,6 +36,9 @@ public class ServeCommandTests
     [InlineData("--rest-port <rest-port>", "[default: none]")]
     [InlineData("--max-request-bytes <max-request-bytes>", "[default: 67108864]")]
     [InlineData("--strict-readiness <true|false>", "[default: true]")]
+    [InlineData("--model-control-mode <none|poll|explicit>", "[default: Poll]")]
+    [InlineData("--repository-poll-seconds <repository-poll-seconds>", "[default: 5]")]
+    [InlineData("--load-model <load-model>", "[default: none]")]
     [InlineData("--shutdown-timeout <shutdown-timeout>", "[default: 30]")]
     public async Task Help_ListsTheOptionWithItsDefault(string label, string defaultText)
     {
@@ -61,7 +64,7 @@ public class ServeCommandTests
 
         var labels = Regex.Matches(result.Output, @"^\s+(-[^\s,]+(?:, -[^\s,]+)*)", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         Assert.Equal(
-            ["-m, --model-repository", "--host", "--http-port", "--grpc-port", "--rest-port", "--max-request-bytes", "--strict-readiness", "--shutdown-timeout", "-?, -h, --help"],
+            ["-m, --model-repository", "--host", "--http-port", "--grpc-port", "--rest-port", "--max-request-bytes", "--strict-readiness", "--model-control-mode", "--repository-poll-seconds", "--load-model", "--shutdown-timeout", "-?, -h, --help"],
             labels);
         Assert.Empty(result.Error);
     }
@@ -173,7 +176,8 @@ public class ServeCommandTests
         var parse = Program.CreateRootCommand().Parse(
             ["serve", "--model-repository", "/models", "--host", "0.0.0.0", "--http-port", "9000",
              "--grpc-port", "9001", "--rest-port", "8501",
-             "--max-request-bytes", "2048", "--strict-readiness", "false", "--shutdown-timeout", "2.5"]);
+             "--max-request-bytes", "2048", "--strict-readiness", "false", "--shutdown-timeout", "2.5",
+             "--model-control-mode", "explicit", "--repository-poll-seconds", "0.5", "--load-model", "a", "--load-model", "b"]);
 
         Assert.Empty(parse.Errors);
         Assert.Equal("0.0.0.0", parse.GetValue<string>("--host"));
@@ -183,5 +187,8 @@ public class ServeCommandTests
         Assert.Equal(2048L, parse.GetValue<long>("--max-request-bytes"));
         Assert.False(parse.GetValue<bool>("--strict-readiness"));
         Assert.Equal(2.5d, parse.GetValue<double>("--shutdown-timeout"));
+        Assert.Equal(Maas.Server.ModelControlMode.Explicit, parse.GetValue<Maas.Server.ModelControlMode>("--model-control-mode"));
+        Assert.Equal(0.5d, parse.GetValue<double>("--repository-poll-seconds"));
+        Assert.Equal(["a", "b"], parse.GetValue<string[]>("--load-model")!);
     }
 }

@@ -35,13 +35,15 @@ internal sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Every warning and error the server logged since it started.</summary>
     public ProblemLog Problems { get; }
 
-    /// <summary>Starts the server; <paramref name="restPort"/> also opens the second REST port on a free port.</summary>
-    public static async Task<LoopbackServer> StartAsync(string repository, bool restPort = false)
+    /// <summary>
+    /// Starts the server; <paramref name="restPort"/> also opens the second REST port on a free
+    /// port; <paramref name="adjust"/> changes other options (control mode, poll interval).
+    /// </summary>
+    public static async Task<LoopbackServer> StartAsync(string repository, bool restPort = false, Func<MaasServerOptions, MaasServerOptions>? adjust = null)
     {
         var problems = new ProblemLog();
-        var app = MaasServer.Build(
-            new MaasServerOptions { ModelRepository = repository, HttpPort = 0, GrpcPort = 0, RestPort = restPort ? 0 : null },
-            builder => builder.Logging.AddProvider(problems));
+        var options = new MaasServerOptions { ModelRepository = repository, HttpPort = 0, GrpcPort = 0, RestPort = restPort ? 0 : null };
+        var app = MaasServer.Build(adjust?.Invoke(options) ?? options, builder => builder.Logging.AddProvider(problems));
         await app.StartAsync();
         await app.WaitForModelsAsync();
         return new LoopbackServer(app, app.Services.GetRequiredService<ServerListeners>(), problems);

@@ -59,6 +59,23 @@ internal sealed partial class MaasProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>The server's process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The server's resident memory (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{_process.Id}/status has no VmRSS line.");
+    }
+
     /// <summary>Sends SIGTERM, as `kill` or a container runtime does.</summary>
     public void Terminate() => Assert.Equal(0, Kill(_process.Id, 15));
 

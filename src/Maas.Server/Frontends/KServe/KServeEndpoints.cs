@@ -15,7 +15,7 @@ namespace Maas.Server.Frontends.KServe;
 public static class KServeEndpoints
 {
     /// <summary>Extensions of the protocol this server implements, reported by <c>GET /v2</c>.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["binary_tensor_data", "statistics"];
+    public static IReadOnlyList<string> Extensions { get; } = ["binary_tensor_data", "statistics", "model_repository"];
 
     /// <summary>Maps every KServe v2 REST route.</summary>
     public static IEndpointRouteBuilder MapKServe(this IEndpointRouteBuilder routes)
@@ -37,6 +37,7 @@ public static class KServeEndpoints
         routes.MapGet("/v2/models/{model}/labels/{label}", ModelMetadata);
         routes.MapGet("/v2/models/{model}/labels/{label}/ready", ModelReady);
         routes.MapPost("/v2/models/{model}/labels/{label}/infer", KServeInferHandler.InferAsync);
+        routes.MapKServeRepository();
         return routes;
     }
 
