@@ -26,7 +26,7 @@ public sealed partial class ModelManager
         }
         catch (MaasError ex)
         {
-            return KeepOrFail(directory.Name, current, ex.Message, fingerprint);
+            return await KeepOrFailAsync(directory.Name, current, ex.Message, fingerprint).ConfigureAwait(false);
         }
 
         var available = new long[directory.Versions.Count];
@@ -41,7 +41,7 @@ public sealed partial class ModelManager
             var reason = available.Length == 0
                 ? $"no version folders in {directory.Path}; put the model file in a numbered folder such as {Path.Combine(directory.Path, "1")}"
                 : $"version_policy '{config.VersionPolicy}' selects none of the version folders ({string.Join(", ", available)})";
-            return KeepOrFail(directory.Name, current, reason, fingerprint, config);
+            return await KeepOrFailAsync(directory.Name, current, reason, fingerprint, config).ConfigureAwait(false);
         }
 
         // A changed config.json reloads every version (engine options, batching, warm-up may differ),
@@ -177,7 +177,7 @@ public sealed partial class ModelManager
     }
 
     // A model that cannot be read keeps serving what it served; one that never served is failed.
-    private ServedModel KeepOrFail(string name, ServedModel? current, string reason, string fingerprint, ModelConfig? config = null)
+    private async Task<ServedModel> KeepOrFailAsync(string name, ServedModel? current, string reason, string fingerprint, ModelConfig? config = null)
     {
         if (current is not null && current.Versions.Any(v => v.State == ModelVersionState.Ready))
         {
@@ -189,7 +189,7 @@ public sealed partial class ModelManager
 
         LifecycleLog.ModelFailed(_logger, name, reason);
         var failed = new ServedModel(name, config, [], reason) { Fingerprint = fingerprint };
-        PublishAndRetireAsync(failed, current, reason).GetAwaiter().GetResult();
+        await PublishAndRetireAsync(failed, current, reason).ConfigureAwait(false);
         return failed;
     }
 

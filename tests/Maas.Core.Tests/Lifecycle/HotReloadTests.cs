@@ -120,6 +120,32 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task AConfigChangeOfOnlyLabelsOrTraffic_ReRoutesWithoutReloading()
+    {
+        var backend = Signatures.KnownModelsBackend();
+        using var repo = new TestRepository()
+            .AddModel("add", 1, TestModelFactory.Add())
+            .AddModel("add", 2, TestModelFactory.AddAndMultiply())
+            .AddConfig("add", """{"version_policy": {"all": {}}, "labels": {"stable": 1}}""");
+        using var manager = await Repositories.LoadAsync(repo, backend);
+        var before = manager.Find("add")!.Versions.ToArray();
+
+        repo.AddConfig("add", """{"version_policy": {"all": {}}, "labels": {"stable": 2}, "traffic": {"1": 1, "2": 0}}""");
+        File.SetLastWriteTimeUtc(repo.PathOf("add", "config.json"), DateTime.UtcNow.AddMinutes(1));
+        await SettleAsync(manager);
+
+        Assert.Equal(before, manager.Find("add")!.Versions);
+        Assert.Equal(2, backend.Models.Count);
+        var router = new ModelRouter(manager);
+        using (var stable = router.Acquire("add", null, "stable"))
+        {
+            Assert.Equal(2, stable.Version.Version);
+        }
+
+        Assert.Equal(1, Serving(manager));
+    }
+
+    [Fact]
     public async Task AnInvalidNewConfig_LeavesTheModelServing_AndSaysWhy()
     {
         using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add());
