@@ -20,6 +20,7 @@ internal static class Program
         {
             ServeCommand.Create(),
             ModelsCommand.Create(),
+            KeysCommand.Create(),
             InspectCommand.Create(),
             QuantizeCommand.Create(),
             CompareCommand.Create(),

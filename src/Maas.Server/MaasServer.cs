@@ -11,6 +11,7 @@ using Maas.Server.Frontends.KServe;
 using Maas.Server.Frontends.TfServing;
 using Maas.Server.Hosting;
 using Maas.Server.Observability;
+using Maas.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -71,11 +72,19 @@ public static class MaasServer
             .AddMeter(InferenceMetrics.MeterName)
             .AddPrometheusExporter());
         builder.Services.AddSingleton<ModelRouter>();
+        builder.Services.AddSingleton(services => new ApiKeyStore(options.AuthKeysFile, services.GetRequiredService<ILogger<ApiKeyStore>>()));
+        if (options.AuditLog is { } auditPath)
+        {
+            builder.Services.AddSingleton(new AuditLog(auditPath));
+        }
+
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = (int)options.MaxRequestBytes;
             grpc.MaxSendMessageSize = null;
+            // Outermost first: errors (including refusals) become statuses, then the access check.
             grpc.Interceptors.Add<GrpcErrorInterceptor>();
+            grpc.Interceptors.Add<GrpcSecurityInterceptor>();
         });
         builder.Services.AddSingleton<ModelLoadingService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelLoadingService>());
@@ -83,12 +92,22 @@ public static class MaasServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (options.AuditLog is not null)
+        {
+            // Outermost, so it records the status of refusals and errors too.
+            app.UseMiddleware<AuditMiddleware>();
+        }
+
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        // Routing first, so the security check knows the endpoint and what it requires.
+        app.UseRouting();
+        app.UseMiddleware<SecurityMiddleware>();
         app.MapKServe();
         app.MapTfServing();
         app.MapGrpcService<GrpcInferenceService>();
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server), the TensorFlow Serving routes with /v1/models/<name> (GET /v1/models/<name>/metadata describes a model)."));
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(AccessRequirement.Metrics);
+        app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server), the TensorFlow Serving routes with /v1/models/<name> (GET /v1/models/<name>/metadata describes a model)."))
+            .WithMetadata(AccessRequirement.Authenticated);
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app, options));
         app.Lifetime.ApplicationStopping.Register(() => ServerLog.Draining(app.Logger, options.ShutdownTimeout.TotalSeconds));
@@ -120,6 +139,18 @@ public static class MaasServer
         if (IPAddress.TryParse(options.Host, out var ip) && !IPAddress.IsLoopback(ip))
         {
             ServerLog.NonLoopback(app.Logger, options.Host);
+        }
+
+        if (options.AuthKeysFile is null)
+        {
+            if (MaasServerOptions.IsLoopback(options.Host))
+            {
+                SecurityLog.LoopbackOnly(app.Logger, options.Host);
+            }
+            else
+            {
+                SecurityLog.Unauthenticated(app.Logger, options.Host);
+            }
         }
     }
 }

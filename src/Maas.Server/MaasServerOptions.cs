@@ -64,8 +64,35 @@ public sealed record MaasServerOptions
     /// <summary>Models to load at start in explicit mode (<c>*</c>: all of them). Default none.</summary>
     public IReadOnlyList<string> LoadModels { get; init; } = [];
 
+    /// <summary>
+    /// The API keys file (<c>maas keys create</c> writes it). When set, every route but liveness
+    /// and readiness needs a valid key with the right scope. Default none: no authentication, and
+    /// then the server binds loopback only unless <see cref="AllowUnauthenticated"/>.
+    /// </summary>
+    public string? AuthKeysFile { get; init; }
+
+    /// <summary>Allows a non-loopback <see cref="Host"/> without API keys. Default false: an open server on the network is a choice, not an accident.</summary>
+    public bool AllowUnauthenticated { get; init; }
+
+    /// <summary>Appends one JSON line per request (no payloads) to this file. Default none.</summary>
+    public string? AuditLog { get; init; }
+
+    /// <summary>PEM certificate (chain) for TLS on every port; with <see cref="TlsKey"/>. Default none (plain HTTP).</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsCert"/>.</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>PEM CA certificate(s): when set, clients must present a certificate it issued (mutual TLS).</summary>
+    public string? TlsClientCa { get; init; }
+
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>True when <paramref name="host"/> is a loopback address or <c>localhost</c>.</summary>
+    public static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
     /// <summary>Checks every setting; returns the problems (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
@@ -133,6 +160,34 @@ public sealed record MaasServerOptions
             {
                 errors.Add($"--load-model '{name}' is not a model name (one folder name of the repository, or * for all)");
             }
+        }
+
+        if (AuthKeysFile is not null && !File.Exists(AuthKeysFile))
+        {
+            errors.Add($"--auth-keys '{AuthKeysFile}' does not exist; create it with `maas keys create --file {AuthKeysFile} --scope infer:*`");
+        }
+
+        if (AuthKeysFile is null && !AllowUnauthenticated && System.Net.IPAddress.TryParse(Host, out _) && !IsLoopback(Host))
+        {
+            errors.Add($"--host {Host} would serve every model to the network without authentication: give --auth-keys FILE (maas keys create makes one), or pass --allow-unauthenticated to accept that");
+        }
+
+        if ((TlsCert is null) != (TlsKey is null))
+        {
+            errors.Add("--tls-cert and --tls-key go together: the certificate and its private key, both PEM files");
+        }
+
+        foreach (var (option, path) in new[] { ("--tls-cert", TlsCert), ("--tls-key", TlsKey), ("--tls-client-ca", TlsClientCa) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                errors.Add($"{option} '{path}' does not exist");
+            }
+        }
+
+        if (TlsClientCa is not null && TlsCert is null)
+        {
+            errors.Add("--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
         }
 
         if (ShutdownTimeout < TimeSpan.Zero)

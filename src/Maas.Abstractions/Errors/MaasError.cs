@@ -35,6 +35,12 @@ public sealed class MaasError : Exception
     /// <summary>The deadline passed before the work ran.</summary>
     public static MaasError DeadlineExceeded(string message) => new(MaasErrorCode.DeadlineExceeded, message);
 
+    /// <summary>The request carries no valid credentials: say how to send them.</summary>
+    public static MaasError Unauthenticated(string message) => new(MaasErrorCode.Unauthenticated, message);
+
+    /// <summary>The credentials are valid but lack a permission: name the permission, never the secret.</summary>
+    public static MaasError PermissionDenied(string message) => new(MaasErrorCode.PermissionDenied, message);
+
     /// <summary>An unexpected failure, usually wrapping an engine exception.</summary>
     public static MaasError Internal(string message, Exception? inner = null) => new(MaasErrorCode.Internal, message, inner);
 }

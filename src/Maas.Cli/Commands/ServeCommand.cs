@@ -61,6 +61,21 @@ internal static class ServeCommand
             Description = "A model to load at start in explicit mode (repeatable; * loads every model). [default: none]",
             AllowMultipleArgumentsPerToken = false,
         };
+        var authKeys = new Option<string?>("--auth-keys")
+        {
+            Description = "API keys file (maas keys create): every route but /v2/health/live and /ready then needs a valid key with the right scope. [default: none, loopback only]",
+        };
+        var allowUnauthenticated = new Option<bool>("--allow-unauthenticated")
+        {
+            Description = "Allow a non-loopback --host without --auth-keys (anyone on the network may use every model).",
+        };
+        var auditLog = new Option<string?>("--audit-log")
+        {
+            Description = "Append one JSON line per request (time, key id, route, model, status, latency, sizes; never payloads) to this file. [default: none]",
+        };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate for TLS on every port (with --tls-key). [default: none]" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert. [default: none]" };
+        var tlsClientCa = new Option<string?>("--tls-client-ca") { Description = "PEM CA: clients must present a certificate it issued (mutual TLS). [default: none]" };
         var shutdownTimeout = new Option<double>("--shutdown-timeout")
         {
             Description = "Seconds to wait for in-flight requests on Ctrl+C / SIGTERM before exiting.",
@@ -69,7 +84,8 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST and gRPC until Ctrl+C or SIGTERM.")
         {
-            repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, controlMode, pollSeconds, loadModels, shutdownTimeout,
+            repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, controlMode, pollSeconds, loadModels,
+            authKeys, allowUnauthenticated, auditLog, tlsCert, tlsKey, tlsClientCa, shutdownTimeout,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -88,6 +104,12 @@ internal static class ServeCommand
                 ModelControlMode = result.GetValue(controlMode),
                 RepositoryPollSeconds = result.GetValue(pollSeconds),
                 LoadModels = result.GetValue(loadModels) ?? [],
+                AuthKeysFile = result.GetValue(authKeys),
+                AllowUnauthenticated = result.GetValue(allowUnauthenticated),
+                AuditLog = result.GetValue(auditLog),
+                TlsCert = result.GetValue(tlsCert),
+                TlsKey = result.GetValue(tlsKey),
+                TlsClientCa = result.GetValue(tlsClientCa),
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
             };
 

@@ -10,6 +10,9 @@ namespace Maas.Server.Frontends;
 /// </summary>
 public static class HttpErrorMapper
 {
+    /// <summary>HttpContext item: seconds for Retry-After on a 429 (default 1), set by whoever refused the request.</summary>
+    public const string RetryAfterItem = "maas.retry-after";
+
     /// <summary>The HTTP status for an error code.</summary>
     public static int StatusCode(MaasErrorCode code) => code switch
     {
@@ -45,8 +48,9 @@ public static class HttpErrorMapper
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status429TooManyRequests)
         {
-            // A full queue drains in well under a second; tell clients when to come back.
-            context.Response.Headers.RetryAfter = "1";
+            // A full queue drains in well under a second; a rate limit says how long itself.
+            var seconds = context.Items[RetryAfterItem] is int wait ? wait : 1;
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         context.Response.ContentType = "application/json";

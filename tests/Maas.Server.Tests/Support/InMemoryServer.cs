@@ -19,6 +19,9 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>A handler over the in-memory transport, for clients with their own headers.</summary>
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+
     /// <summary>A gRPC channel over the in-memory transport (HTTP/2 as a real client speaks it).</summary>
     public GrpcChannel CreateGrpcChannel() =>
         GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = _app.GetTestServer().CreateHandler() });

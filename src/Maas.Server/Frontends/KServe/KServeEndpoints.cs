@@ -1,5 +1,6 @@
 using Maas.Core.Routing;
 using Maas.Models;
+using Maas.Server.Security;
 using Maas.Tensors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,22 +22,24 @@ public static class KServeEndpoints
     public static IEndpointRouteBuilder MapKServe(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapGet("/v2/health/live", static context => { context.Response.StatusCode = StatusCodes.Status200OK; return Task.CompletedTask; });
-        routes.MapGet("/v2/health/ready", ServerReady);
-        routes.MapGet("/v2", ServerMetadata);
-        routes.MapGet("/v2/models/stats", KServeStatistics.AllAsync);
-        routes.MapGet("/v2/models/{model}/stats", KServeStatistics.ModelAsync);
-        routes.MapGet("/v2/models/{model}/versions/{version}/stats", KServeStatistics.ModelAsync);
-        routes.MapGet("/v2/models/{model}", ModelMetadata);
-        routes.MapGet("/v2/models/{model}/versions/{version}", ModelMetadata);
-        routes.MapGet("/v2/models/{model}/ready", ModelReady);
-        routes.MapGet("/v2/models/{model}/versions/{version}/ready", ModelReady);
-        routes.MapPost("/v2/models/{model}/infer", KServeInferHandler.InferAsync);
-        routes.MapPost("/v2/models/{model}/versions/{version}/infer", KServeInferHandler.InferAsync);
+        var open = AccessRequirement.Open;
+        var model = AccessRequirement.InferOnRouteModel;
+        routes.MapGet("/v2/health/live", static context => { context.Response.StatusCode = StatusCodes.Status200OK; return Task.CompletedTask; }).WithMetadata(open);
+        routes.MapGet("/v2/health/ready", ServerReady).WithMetadata(open);
+        routes.MapGet("/v2", ServerMetadata).WithMetadata(AccessRequirement.Authenticated);
+        routes.MapGet("/v2/models/stats", KServeStatistics.AllAsync).WithMetadata(AccessRequirement.Metrics);
+        routes.MapGet("/v2/models/{model}/stats", KServeStatistics.ModelAsync).WithMetadata(AccessRequirement.Metrics);
+        routes.MapGet("/v2/models/{model}/versions/{version}/stats", KServeStatistics.ModelAsync).WithMetadata(AccessRequirement.Metrics);
+        routes.MapGet("/v2/models/{model}", ModelMetadata).WithMetadata(model);
+        routes.MapGet("/v2/models/{model}/versions/{version}", ModelMetadata).WithMetadata(model);
+        routes.MapGet("/v2/models/{model}/ready", ModelReady).WithMetadata(model);
+        routes.MapGet("/v2/models/{model}/versions/{version}/ready", ModelReady).WithMetadata(model);
+        routes.MapPost("/v2/models/{model}/infer", KServeInferHandler.InferAsync).WithMetadata(model);
+        routes.MapPost("/v2/models/{model}/versions/{version}/infer", KServeInferHandler.InferAsync).WithMetadata(model);
         // Labels (config.json "labels") are Maas's extension of the protocol's routes.
-        routes.MapGet("/v2/models/{model}/labels/{label}", ModelMetadata);
-        routes.MapGet("/v2/models/{model}/labels/{label}/ready", ModelReady);
-        routes.MapPost("/v2/models/{model}/labels/{label}/infer", KServeInferHandler.InferAsync);
+        routes.MapGet("/v2/models/{model}/labels/{label}", ModelMetadata).WithMetadata(model);
+        routes.MapGet("/v2/models/{model}/labels/{label}/ready", ModelReady).WithMetadata(model);
+        routes.MapPost("/v2/models/{model}/labels/{label}/infer", KServeInferHandler.InferAsync).WithMetadata(model);
         routes.MapKServeRepository();
         return routes;
     }

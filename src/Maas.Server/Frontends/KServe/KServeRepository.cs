@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Maas.Core.Lifecycle;
 using Maas.Core.Repository;
 using Maas.Errors;
+using Maas.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,9 +25,9 @@ internal static class KServeRepository
 
     public static IEndpointRouteBuilder MapKServeRepository(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v2/repository/index", IndexAsync);
-        routes.MapPost("/v2/repository/models/{model}/load", LoadAsync);
-        routes.MapPost("/v2/repository/models/{model}/unload", UnloadAsync);
+        routes.MapPost("/v2/repository/index", IndexAsync).WithMetadata(AccessRequirement.Admin);
+        routes.MapPost("/v2/repository/models/{model}/load", LoadAsync).WithMetadata(AccessRequirement.Admin);
+        routes.MapPost("/v2/repository/models/{model}/unload", UnloadAsync).WithMetadata(AccessRequirement.Admin);
         return routes;
     }
 

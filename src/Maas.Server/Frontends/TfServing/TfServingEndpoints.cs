@@ -2,6 +2,7 @@ using Maas.Core.Lifecycle;
 using Maas.Core.Routing;
 using Maas.Errors;
 using Maas.Models;
+using Maas.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,10 +26,11 @@ public static class TfServingEndpoints
         string[] prefixes = ["/v1/models/{model}", "/v1/models/{model}/versions/{version}", "/v1/models/{model}/labels/{label}"];
         foreach (var prefix in prefixes)
         {
-            routes.MapGet(prefix, ModelStatusAsync);
-            routes.MapGet(prefix + "/metadata", ModelMetadataAsync);
+            var model = AccessRequirement.InferOnTfServingModel;
+            routes.MapGet(prefix, ModelStatusAsync).WithMetadata(model);
+            routes.MapGet(prefix + "/metadata", ModelMetadataAsync).WithMetadata(model);
             // The method follows a colon in the last segment ("add:predict"); TfServingTarget splits it off.
-            routes.MapPost(prefix, TfServingMethods.RunAsync);
+            routes.MapPost(prefix, TfServingMethods.RunAsync).WithMetadata(model);
         }
 
         return routes;
