@@ -8,6 +8,9 @@ namespace Maas.Core.Lifecycle;
 /// <param name="LastWriteUtc">Last write time.</param>
 public readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
 {
+    /// <summary>The stamp as text, to the tick (the record's default ToString keeps only whole seconds).</summary>
+    public override string ToString() => $"{Length}@{LastWriteUtc.Ticks}";
+
     /// <summary>The stamp of <paramref name="path"/>, or null when it does not exist or cannot be read.</summary>
     public static FileStamp? Of(string path)
     {

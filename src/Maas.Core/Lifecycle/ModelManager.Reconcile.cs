@@ -193,17 +193,33 @@ public sealed partial class ModelManager
         return failed;
     }
 
-    /// <summary>What the watcher compares between polls: config.json's and every version's model file stamp.</summary>
+    /// <summary>
+    /// What the watcher compares between polls: config.json's contents (a hash: two edits of the
+    /// same length within the file system's timestamp granularity still differ) and every
+    /// version's model file stamp (size and write time; model files are too big to hash each poll).
+    /// </summary>
     private string Fingerprint(ModelDirectory directory)
     {
         var text = new System.Text.StringBuilder();
-        text.Append(directory.ConfigPath is null ? "-" : FileStamp.Of(directory.ConfigPath)?.ToString());
+        text.Append(directory.ConfigPath is null ? "-" : ContentHash(directory.ConfigPath));
         foreach (var version in directory.Versions)
         {
             text.Append('|').Append(version.Version).Append(':').Append(StampOfModelFile(version.Path)?.ToString() ?? "-");
         }
 
         return text.ToString();
+    }
+
+    private static string ContentHash(string path)
+    {
+        try
+        {
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
     }
 
     private FileStamp? StampOfModelFile(string versionPath)

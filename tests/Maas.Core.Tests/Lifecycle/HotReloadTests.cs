@@ -146,6 +146,26 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task AConfigEditOfTheSameSizeAndTime_IsStillSeen()
+    {
+        using var repo = new TestRepository()
+            .AddModel("add", 1, TestModelFactory.Add())
+            .AddModel("add", 2, TestModelFactory.AddAndMultiply())
+            .AddConfig("add", """{"version_policy": {"all": {}}, "traffic": {"1": 0, "2": 100}}""");
+        using var manager = await Repositories.LoadAsync(repo);
+        var path = repo.PathOf("add", "config.json");
+        var time = File.GetLastWriteTimeUtc(path);
+        Assert.Equal(2, Serving(manager));
+
+        // Same length, same write time: only the contents tell the edit apart.
+        repo.AddConfig("add", """{"version_policy": {"all": {}}, "traffic": {"1": 100, "2": 0}}""");
+        File.SetLastWriteTimeUtc(path, time);
+        await SettleAsync(manager);
+
+        Assert.Equal(1, Serving(manager));
+    }
+
+    [Fact]
     public async Task AnInvalidNewConfig_LeavesTheModelServing_AndSaysWhy()
     {
         using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add());
