@@ -20,6 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Maas.Server;
 
@@ -68,9 +69,17 @@ public static class MaasServer
             services.GetRequiredService<InferenceMetrics>(),
             services.GetService<TimeProvider>(),
             services.GetService<SchedulerHooks>()));
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(InferenceMetrics.MeterName)
             .AddPrometheusExporter());
+        if (options.OtlpEndpoint is { } otlp)
+        {
+            // Only when asked: the request span and Maas's queue/compute/serialize spans, no payloads.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(RequestTracing.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter(exporter => exporter.Endpoint = otlp));
+        }
         builder.Services.AddSingleton<ModelRouter>();
         builder.Services.AddSingleton(services => new ApiKeyStore(options.AuthKeysFile, services.GetRequiredService<ILogger<ApiKeyStore>>()));
         if (options.AuditLog is { } auditPath)

@@ -86,6 +86,12 @@ public sealed record MaasServerOptions
     /// <summary>PEM CA certificate(s): when set, clients must present a certificate it issued (mutual TLS).</summary>
     public string? TlsClientCa { get; init; }
 
+    /// <summary>
+    /// OTLP endpoint (e.g. http://collector:4317) to export request traces to: the HTTP/gRPC
+    /// request span and Maas's queue, compute and serialize spans. Default none (no export).
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -33,6 +33,9 @@ public sealed class InferenceResponse : IDisposable
     /// <summary>The output tensors, in the order requested (or the model's order).</summary>
     public List<Tensor> Outputs { get; } = [];
 
+    /// <summary>Queue and compute time of this request in the scheduler (zero when it did not go through one).</summary>
+    public InferenceTiming Timing { get; set; }
+
     /// <summary>Transfers ownership of <paramref name="resource"/> to this response.</summary>
     public void Own(IDisposable resource) => _owned.Add(resource);
 

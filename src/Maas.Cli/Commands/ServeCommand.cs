@@ -76,6 +76,7 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate for TLS on every port (with --tls-key). [default: none]" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert. [default: none]" };
         var tlsClientCa = new Option<string?>("--tls-client-ca") { Description = "PEM CA: clients must present a certificate it issued (mutual TLS). [default: none]" };
+        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export request traces (OpenTelemetry, no payloads) to this OTLP endpoint, e.g. http://127.0.0.1:4317. [default: none]" };
         var shutdownTimeout = new Option<double>("--shutdown-timeout")
         {
             Description = "Seconds to wait for in-flight requests on Ctrl+C / SIGTERM before exiting.",
@@ -85,7 +86,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST and gRPC until Ctrl+C or SIGTERM.")
         {
             repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, controlMode, pollSeconds, loadModels,
-            authKeys, allowUnauthenticated, auditLog, tlsCert, tlsKey, tlsClientCa, shutdownTimeout,
+            authKeys, allowUnauthenticated, auditLog, tlsCert, tlsKey, tlsClientCa, otlp, shutdownTimeout,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -110,10 +111,16 @@ internal static class ServeCommand
                 TlsCert = result.GetValue(tlsCert),
                 TlsKey = result.GetValue(tlsKey),
                 TlsClientCa = result.GetValue(tlsClientCa),
+                OtlpEndpoint = result.GetValue(otlp) is { } endpoint && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : null,
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
             };
 
-            var errors = options.Validate();
+            var errors = options.Validate().ToList();
+            if (result.GetValue(otlp) is { } otlpText && options.OtlpEndpoint is null)
+            {
+                errors.Add($"--otlp-endpoint '{otlpText}' is not an absolute URI such as http://127.0.0.1:4317");
+            }
+
             if (errors.Count > 0)
             {
                 foreach (var error in errors)

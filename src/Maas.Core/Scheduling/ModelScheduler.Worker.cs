@@ -177,6 +177,7 @@ public sealed partial class ModelScheduler
             else
             {
                 var waited = _time.GetElapsedTime(pending.EnqueuedAt, now);
+                pending.QueueTime = waited;
                 _statistics.Queue.Add(waited);
                 _metrics?.QueueDuration.Record(waited.TotalSeconds, _tags);
                 rows += pending.Rows;
@@ -219,6 +220,7 @@ public sealed partial class ModelScheduler
         var response = instance.Run(pending.Request, pending.Outputs, _version, pending.CancellationToken);
         var infer = _time.GetElapsedTime(started);
         response.Id = pending.Request.Id;
+        response.Timing = new Maas.Inference.InferenceTiming(pending.QueueTime, infer, 1);
         Record(1, rows, TimeSpan.Zero, infer, TimeSpan.Zero);
         if (!pending.Completion.TrySetResult(response))
         {
@@ -237,8 +239,10 @@ public sealed partial class ModelScheduler
         var responses = BatchAssembler.Split(batchResponse, batch, rows);
         var t3 = _time.GetTimestamp();
         Record(batch.Count, rows, _time.GetElapsedTime(t0, t1), _time.GetElapsedTime(t1, t2), _time.GetElapsedTime(t2, t3));
+        var compute = _time.GetElapsedTime(t0, t3);
         for (var i = 0; i < batch.Count; i++)
         {
+            responses[i].Timing = new Maas.Inference.InferenceTiming(batch[i].QueueTime, compute, batch.Count);
             if (!batch[i].Completion.TrySetResult(responses[i]))
             {
                 responses[i].Dispose();

@@ -46,6 +46,9 @@ internal sealed class PendingRequest
 
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>How long it waited in the queue before its batch started (set when it is run).</summary>
+    public TimeSpan QueueTime { get; set; }
+
     public TaskCompletionSource<InferenceResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A worker takes the request to run it; false when the caller gave up first.</summary>

@@ -8,6 +8,7 @@ using Maas.Models;
 using KServeEndpoints = Maas.Server.Frontends.KServe.KServeEndpoints;
 using Maas.Server.Observability;
 using Maas.Tensors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Maas.Server.Frontends.Grpc;
@@ -71,7 +72,7 @@ internal class GrpcInferenceService
 
     public virtual async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var answer = await InferAsync(request, context.CancellationToken);
+        var answer = await InferAsync(request, context.CancellationToken, context.GetHttpContext());
         // Raw outputs view the response's buffers: free them once the message has been written.
         context.GetHttpContext().Response.RegisterForDispose(answer);
         return answer.Message.InferResponse;
@@ -119,7 +120,7 @@ internal class GrpcInferenceService
         where TResponse : class, Google.Protobuf.IMessage<TResponse>, Google.Protobuf.IBufferMessage =>
         new(MethodType.Unary, service, name, GuardedMarshallers.Create(request), GuardedMarshallers.Create(response));
 
-    private async Task<Answer> InferAsync(ModelInferRequest message, CancellationToken cancellation)
+    private async Task<Answer> InferAsync(ModelInferRequest message, CancellationToken cancellation, HttpContext? http = null)
     {
         // The protocol has no label field: a "label" request parameter names one (Maas's extension).
         var label = message.Parameters.TryGetValue(LabelParameter, out var value) && value.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam ? value.StringParam : null;
@@ -129,7 +130,12 @@ internal class GrpcInferenceService
         try
         {
             request = GrpcInferRequestReader.Read(message, lease.Version.VersionText);
+            var called = System.Diagnostics.Stopwatch.GetTimestamp();
             response = await lease.Version.InferAsync(request, cancellation);
+            if (http is not null)
+            {
+                RequestTracing.Record(http, response, called);
+            }
             var result = GrpcInferResponseWriter.Write(message, response);
             return new Answer(new ModelStreamInferResponse { InferResponse = result }, request, response, lease);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Maas.Core.Routing;
 using Maas.Errors;
+using Maas.Server.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,8 +27,12 @@ internal static class KServeInferHandler
         var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBytes, aborted);
         using var request = KServeInferRequestParser.Parse(modelName, versionName, body.Memory, headerLength, body);
         using var lease = router.Acquire(modelName, versionName, label, request.Id);
+        var called = System.Diagnostics.Stopwatch.GetTimestamp();
         using var response = await lease.Version.InferAsync(request, aborted);
+        RequestTracing.Record(context, response, called);
+        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
         await KServeInferResponseWriter.WriteAsync(context.Response, request, response, aborted);
+        RequestTracing.RecordSerialize(response, writing);
     }
 
     private static int? ReadHeaderLength(HttpRequest request)

@@ -40,7 +40,9 @@ internal static class TfServingMethods
 
         using (request)
         {
+            var called = System.Diagnostics.Stopwatch.GetTimestamp();
             using var response = await version.InferAsync(request, aborted);
+            Observability.RequestTracing.Record(context, response, called);
             if (method == TfServingTarget.Predict)
             {
                 await TfPredictResponseWriter.WriteAsync(context.Response, format, response, aborted);
