@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Maas.Buffers;
@@ -14,126 +13,9 @@ namespace Maas.Client.Http;
 /// </summary>
 internal static class JsonTensorValues
 {
-    public static void Write(Utf8JsonWriter writer, InferTensor tensor)
-    {
-        var data = tensor.Data.Span;
-        writer.WriteStartArray();
-        switch (tensor.DataType)
-        {
-            case DataType.Bool:
-                foreach (var b in data)
-                {
-                    writer.WriteBooleanValue(b != 0);
-                }
-
-                break;
-            case DataType.UInt8:
-                foreach (var v in data)
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.Int8:
-                foreach (var v in MemoryMarshal.Cast<byte, sbyte>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.UInt16:
-                foreach (var v in MemoryMarshal.Cast<byte, ushort>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.Int16:
-                foreach (var v in MemoryMarshal.Cast<byte, short>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.UInt32:
-                foreach (var v in MemoryMarshal.Cast<byte, uint>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.Int32:
-                foreach (var v in MemoryMarshal.Cast<byte, int>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.UInt64:
-                foreach (var v in MemoryMarshal.Cast<byte, ulong>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.Int64:
-                foreach (var v in MemoryMarshal.Cast<byte, long>(data))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.Fp16:
-                foreach (var v in MemoryMarshal.Cast<byte, Half>(data))
-                {
-                    WriteFinite(writer, tensor.Name, (float)v);
-                }
-
-                break;
-            case DataType.Bf16:
-                foreach (var v in MemoryMarshal.Cast<byte, ushort>(data))
-                {
-                    WriteFinite(writer, tensor.Name, BitConverter.Int32BitsToSingle(v << 16));
-                }
-
-                break;
-            case DataType.Fp32:
-                foreach (var v in MemoryMarshal.Cast<byte, float>(data))
-                {
-                    WriteFinite(writer, tensor.Name, v);
-                }
-
-                break;
-            case DataType.Fp64:
-                foreach (var v in MemoryMarshal.Cast<byte, double>(data))
-                {
-                    if (!double.IsFinite(v))
-                    {
-                        throw NonFinite(tensor.Name, v);
-                    }
-
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case DataType.Bytes:
-                foreach (var element in BytesElements.Enumerate(data))
-                {
-                    if (!System.Text.Unicode.Utf8.IsValid(element))
-                    {
-                        throw new ArgumentException($"Input '{tensor.Name}' holds bytes that are not UTF-8 text, which a JSON string cannot carry; send it with BinaryData = true.");
-                    }
-
-                    writer.WriteStringValue(element);
-                }
-
-                break;
-            default:
-                throw new ArgumentException($"Input '{tensor.Name}' has no datatype.");
-        }
-
-        writer.WriteEndArray();
-    }
+    /// <summary>Writes a request input; NaN, infinities and non-UTF-8 BYTES cannot travel as JSON and throw.</summary>
+    public static void Write(Utf8JsonWriter writer, InferTensor tensor) =>
+        TensorJsonWriter.Write(writer, tensor.Name, tensor.DataType, tensor.Data.Span, strictFix: "send it with BinaryData = true.");
 
     /// <summary>
     /// Reads the <c>data</c> value at the reader (an array, possibly nested) as
@@ -255,19 +137,6 @@ internal static class JsonTensorValues
 
         return Number(ref reader, name).GetDouble();
     }
-
-    private static void WriteFinite(Utf8JsonWriter writer, string name, float value)
-    {
-        if (!float.IsFinite(value))
-        {
-            throw NonFinite(name, value);
-        }
-
-        writer.WriteNumberValue(value);
-    }
-
-    private static ArgumentException NonFinite(string name, double value) =>
-        new($"Input '{name}' holds {value}, which JSON cannot carry; send it with BinaryData = true.");
 
     private static MaasClientException Malformed(string name, string problem) =>
         new($"The server's answer for output '{name}' is malformed: {problem}.");
