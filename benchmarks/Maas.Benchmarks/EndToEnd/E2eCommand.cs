@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using Maas.Backends.Onnx;
 using Maas.Core.Lifecycle;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -68,36 +67,11 @@ internal static class E2eCommand
 
         using var repository = TempRepository.Create(options.Models ?? Path.Combine(root, ".models/repository"), models.Distinct());
         using var server = ServerProcess.Start(maasDll, repository.Root, pin ? options.ServerCpu : null, options.Verbose, options.ServerEnvironment, grpc: options.Scenarios.Contains("p1"));
-        var cancelled = false;
-        void Cleanup()
+        using var guard = new ShutdownGuard(() =>
         {
             server.Dispose();
             repository.Dispose();
-        }
-
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // First Ctrl+C: stop after the current window and report; a second one ends the process.
-            e.Cancel = !cancelled;
-            cancelled = true;
-            if (!e.Cancel)
-            {
-                Cleanup();
-            }
-        };
-        EventHandler onExit = (_, _) => Cleanup();
-        Console.CancelKeyPress += onCancel;
-        AppDomain.CurrentDomain.ProcessExit += onExit;
-        // SIGTERM and SIGHUP: clean up, then let the signal end the process as usual.
-        var terminating = false;
-        void Terminate(PosixSignalContext _)
-        {
-            terminating = true;
-            Cleanup();
-        }
-
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Terminate);
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Terminate);
+        });
         try
         {
             using var handler = new SocketsHttpHandler
@@ -154,14 +128,14 @@ internal static class E2eCommand
                 if (options.JitSettleMax > 0)
                 {
                     Console.WriteLine("== warm-up: every target in turn until the JIT has settled");
-                    jitSettled = Warmup.UntilJitSettles([.. scenarios.SelectMany(s => s.Series.Select(x => x.Target))], engineCpu, server.ServerPid, options.JitSettleMax, () => cancelled);
+                    jitSettled = Warmup.UntilJitSettles([.. scenarios.SelectMany(s => s.Series.Select(x => x.Target))], engineCpu, server.ServerPid, options.JitSettleMax, () => guard.Cancelled);
                 }
 
                 foreach (var scenario in scenarios)
                 {
-                    if (!cancelled)
+                    if (!guard.Cancelled)
                     {
-                        scenario.Run(options, engineCpu, () => cancelled);
+                        scenario.Run(options, engineCpu, () => guard.Cancelled);
                     }
                 }
             }
@@ -182,18 +156,12 @@ internal static class E2eCommand
                 Console.WriteLine($"(written to {options.Out})");
             }
 
-            return cancelled ? 130 : 0;
+            return guard.Cancelled ? 130 : 0;
         }
-        catch (Exception) when (terminating)
+        catch (Exception) when (guard.Terminating)
         {
             // The server was killed under the measurement loop on purpose: no stack trace.
             return 143;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-            AppDomain.CurrentDomain.ProcessExit -= onExit;
-            Cleanup();
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using Maas.Benchmarks.EndToEnd;
 using Maas.Benchmarks.Payloads;
 
@@ -75,36 +74,12 @@ internal static class LoadCommand
         using var floor = options.Scenarios.Contains("mlp")
             ? ServerProcess.Start("bare Kestrel", port => ["dotnet", benchDll, "load", FloorCommand, "--port", port.ToString(CultureInfo.InvariantCulture)], serverCpu, options.Verbose, [])
             : null;
-        var cancelled = false;
-        void Cleanup()
+        using var guard = new ShutdownGuard(() =>
         {
             server.Dispose();
             floor?.Dispose();
             repository.Dispose();
-        }
-
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // First Ctrl+C: stop after the current point and report; a second one ends the process.
-            e.Cancel = !cancelled;
-            cancelled = true;
-            if (!e.Cancel)
-            {
-                Cleanup();
-            }
-        };
-        EventHandler onExit = (_, _) => Cleanup();
-        Console.CancelKeyPress += onCancel;
-        AppDomain.CurrentDomain.ProcessExit += onExit;
-        var terminating = false;
-        void Terminate(PosixSignalContext _)
-        {
-            terminating = true;
-            Cleanup();
-        }
-
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Terminate);
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Terminate);
+        });
         var targets = new List<ILoadTarget>();
         try
         {
@@ -139,20 +114,20 @@ internal static class LoadCommand
             if (options.JitSettleMax > 0)
             {
                 Console.WriteLine("== warm-up: every target in turn (concurrency 1 and the highest level) until the JIT has settled");
-                jitSettled = SettleJit(targets, [server, floor], options, () => cancelled);
+                jitSettled = SettleJit(targets, [server, floor], options, () => guard.Cancelled);
             }
 
             foreach (var scenario in options.Scenarios)
             {
                 foreach (var concurrency in options.Concurrency)
                 {
-                    if (cancelled)
+                    if (guard.Cancelled)
                     {
                         break;
                     }
 
                     var point = new LoadPoint(scenario, concurrency, scenarioTargets[scenario]);
-                    point.Run(options, () => cancelled);
+                    point.Run(options, () => guard.Cancelled);
                     points.Add(point);
                 }
             }
@@ -166,9 +141,9 @@ internal static class LoadCommand
                 Console.WriteLine($"(written to {options.Out})");
             }
 
-            return cancelled ? 130 : 0;
+            return guard.Cancelled ? 130 : 0;
         }
-        catch (Exception) when (terminating)
+        catch (Exception) when (guard.Terminating)
         {
             // The server was killed under the measurement loop on purpose: no stack trace.
             return 143;
@@ -179,10 +154,6 @@ internal static class LoadCommand
             {
                 target.Dispose();
             }
-
-            Console.CancelKeyPress -= onCancel;
-            AppDomain.CurrentDomain.ProcessExit -= onExit;
-            Cleanup();
         }
     }
 
