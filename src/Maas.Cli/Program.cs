@@ -22,6 +22,7 @@ internal static class Program
             ModelsCommand.Create(),
             InspectCommand.Create(),
             QuantizeCommand.Create(),
+            PruneCommand.Create(),
             CompareCommand.Create(),
         };
         return root;
