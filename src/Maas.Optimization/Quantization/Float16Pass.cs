@@ -103,6 +103,27 @@ internal sealed class Float16Pass
 
     private void Rewrite(NodeProto node)
     {
+        if (HasSubgraphs(node))
+        {
+            // Listed even when shape inference cannot type its outputs (If, Loop, Scan): the weights inside stay float32.
+            _skipped.Add(new SkippedNode(NodeAttributes.DisplayName(node), node.OpType, "it has subgraphs, which are not converted (their weights stay float32)"));
+            foreach (var output in node.Output.Where(IsFloat))
+            {
+                _full[output] = output;
+            }
+
+            for (var i = 0; i < node.Input.Count; i++)
+            {
+                if (IsFloat(node.Input[i]))
+                {
+                    node.Input[i] = Version(node.Input[i], half: false);
+                }
+            }
+
+            _output.Add(node);
+            return;
+        }
+
         if (!node.Input.Concat(node.Output).Any(IsFloat))
         {
             _output.Add(node);
@@ -169,11 +190,6 @@ internal sealed class Float16Pass
             return "excluded by the caller";
         }
 
-        if (node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0))
-        {
-            return "it has subgraphs, which are not converted";
-        }
-
         var names = node.Input.Concat(node.Output).Where(n => n.Length > 0).ToList();
         if (names.Any(n => (_shapes.Find(n)?.ElementType ?? OnnxDataType.Undefined) == OnnxDataType.Undefined))
         {
@@ -223,6 +239,8 @@ internal sealed class Float16Pass
         wanted[value] = cast;
         return cast;
     }
+
+    private static bool HasSubgraphs(NodeProto node) => node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0);
 
     private bool IsFloat(string name) => name.Length > 0 && _shapes.Find(name)?.ElementType == OnnxDataType.Float;
 

@@ -164,4 +164,19 @@ public sealed class OptimizationCommandsTests : IDisposable
         using var json = JsonDocument.Parse(compare.Output);
         Assert.True(json.RootElement.GetProperty("outputs")[0].GetProperty("cosine").GetDouble() > 0.9999);
     }
+
+    [Fact]
+    public async Task Prune_Exclude_KeepsThatLayerAndListsIt()
+    {
+        var output = Path.Combine(_folder, "excluded.onnx");
+
+        var result = await CliRun.InvokeAsync("prune", _model, "-o", output, "--exclude", "/conv1/Conv", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        var tensors = json.RootElement.GetProperty("tensors").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain("conv1.weight", tensors);
+        Assert.Contains("conv2.weight", tensors);
+        Assert.Contains("excluded", json.RootElement.GetProperty("skippedNodes")[0].GetProperty("reason").GetString());
+    }
 }

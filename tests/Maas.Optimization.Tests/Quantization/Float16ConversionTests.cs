@@ -77,4 +77,15 @@ public class Float16ConversionTests
 
         Assert.Contains(result.SkippedNodes, s => s.Name == "/Flatten" && s.Reason.Contains("excluded"));
     }
+
+    [Fact]
+    public void Float16_ModelWithSubgraphs_ListsThemAsLeftAlone()
+    {
+        // Silero VAD keeps its LSTM weights inside If branches, which the converter does not enter.
+        var model = OnnxModelFile.Read(RepoPaths.DemoModel("silero-vad"));
+
+        var result = ModelQuantizer.Quantize(model, new QuantizationOptions { Mode = QuantizationMode.Float16 });
+
+        Assert.Contains(result.SkippedNodes, s => s.OpType == "If" && s.Reason.Contains("subgraphs"));
+    }
 }
