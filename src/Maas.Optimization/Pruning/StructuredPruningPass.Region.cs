@@ -166,7 +166,9 @@ internal sealed partial class StructuredPruningPass
                 return outputRank < 0 ? $"the rank of {display}'s output is not known" : Visit(node.Output[0], axis + (outputRank - rank));
             }
 
-            return $"its output reaches {display}, which cannot be shrunk along the channel axis";
+            return node.OpType == "Shape"
+                ? $"its shape is read at run time by {display}, usually to reshape it into attention heads: its width must not change"
+                : $"its output reaches {display}, which cannot be shrunk along the channel axis";
         }
 
         /// <summary>After <see cref="Visit"/>: null when no element-wise node was left waiting for an operand outside the region.</summary>
