@@ -23,6 +23,7 @@ internal static class Program
             KeysCommand.Create(),
             InspectCommand.Create(),
             QuantizeCommand.Create(),
+            PruneCommand.Create(),
             CompareCommand.Create(),
         };
         return root;

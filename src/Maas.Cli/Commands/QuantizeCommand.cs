@@ -8,7 +8,7 @@ namespace Maas.Cli.Commands;
 /// <summary><c>maas quantize</c>: store a model's weights in fewer bits.</summary>
 internal static class QuantizeCommand
 {
-    private static readonly string[] Modes = ["dynamic-int8", "weight-int4"];
+    private static readonly string[] Modes = ["dynamic-int8", "weight-int4", "fp16"];
 
     public static Command Create()
     {
@@ -16,7 +16,7 @@ internal static class QuantizeCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the quantized .onnx file. Required.", Required = true };
         var mode = new Option<string>("--mode")
         {
-            Description = "dynamic-int8: int8 MatMul/Gemm weights, activations quantized per run (MatMulInteger); weight-int4: 4-bit block-wise weights (MatMulNBits). Both store embedding tables (Gather) as int8.",
+            Description = "dynamic-int8: int8 MatMul/Gemm weights, activations quantized per run (MatMulInteger); weight-int4: 4-bit block-wise weights (MatMulNBits); both store embedding tables (Gather) as int8. fp16: every float weight as float16; nodes compute in float16 where ONNX Runtime's CPU provider has a float16 kernel, else stay float32 between Casts (listed).",
             DefaultValueFactory = _ => "dynamic-int8",
         };
         mode.AcceptOnlyFromAmong(Modes);
@@ -28,7 +28,7 @@ internal static class QuantizeCommand
         var blockSize = new Option<int>("--block-size") { Description = "weight-int4: weights per scale along K (power of two, ≥ 16).", DefaultValueFactory = _ => 32 };
         var exclude = new Option<string[]>("--exclude")
         {
-            Description = "Name of a node to keep in float (repeatable).",
+            Description = "Name of a node to keep in float32 (repeatable).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
@@ -44,7 +44,12 @@ internal static class QuantizeCommand
             var modeName = result.GetRequiredValue(mode);
             var options = new QuantizationOptions
             {
-                Mode = modeName == "weight-int4" ? QuantizationMode.WeightInt4 : QuantizationMode.DynamicInt8,
+                Mode = modeName switch
+                {
+                    "weight-int4" => QuantizationMode.WeightInt4,
+                    "fp16" => QuantizationMode.Float16,
+                    _ => QuantizationMode.DynamicInt8,
+                },
                 PerChannel = result.GetValue(perChannel),
                 UnsignedWeights = result.GetValue(unsignedWeights),
                 BlockSize = result.GetValue(blockSize),
@@ -86,19 +91,9 @@ internal static class QuantizeCommand
     private static void Render(IAnsiConsole console, QuantizeSummary summary)
     {
         var ratio = summary.InputBytes == 0 ? 0 : (double)summary.OutputBytes / summary.InputBytes;
+        var verb = summary.Mode == "fp16" ? "converted" : "quantized";
         console.MarkupLine(Markup.Escape(
-            $"{summary.Mode}: wrote {summary.Output} ({CommandConsole.Bytes(summary.OutputBytes)}, {ratio:P1} of {CommandConsole.Bytes(summary.InputBytes)}); quantized {summary.QuantizedNodes.Count} nodes, left {summary.SkippedNodes.Count} as they were."));
-        if (summary.SkippedNodes.Count == 0)
-        {
-            return;
-        }
-
-        var table = new Table().Title("Nodes left as they were").AddColumns("node", "op", "reason");
-        foreach (var skipped in summary.SkippedNodes)
-        {
-            table.AddRow(Markup.Escape(skipped.Name), Markup.Escape(skipped.OpType), Markup.Escape(skipped.Reason));
-        }
-
-        console.Write(table);
+            $"{summary.Mode}: wrote {summary.Output} ({CommandConsole.Bytes(summary.OutputBytes)}, {ratio:P1} of {CommandConsole.Bytes(summary.InputBytes)}); {verb} {summary.QuantizedNodes.Count} nodes, left {summary.SkippedNodes.Count} as they were."));
+        SkippedTable.Write(console, summary.SkippedNodes);
     }
 }

@@ -110,6 +110,38 @@ internal static class TensorData
     public static TensorProto FromInt8s(string name, ReadOnlySpan<sbyte> values, params long[] dims) =>
         FromBytes(name, OnnxDataType.Int8, MemoryMarshal.AsBytes(values), dims);
 
+    /// <summary>Replaces a FLOAT tensor's elements and dims in place (stored as raw_data from now on).</summary>
+    public static void ReplaceFloats(TensorProto tensor, ReadOnlySpan<float> values, params long[] dims)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("Writing ONNX tensors needs a little-endian machine.");
+        }
+
+        tensor.FloatData.Clear();
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        tensor.Dims.Clear();
+        tensor.Dims.AddRange(dims);
+    }
+
+    /// <summary>
+    /// A FLOAT16 tensor from float values, rounded to nearest. Values beyond float16's range
+    /// (±65,504) are clamped to it rather than becoming infinities (attention masks often hold
+    /// float32's lowest value, and −inf + −inf rows would turn a softmax into NaN).
+    /// </summary>
+    public static TensorProto FromFloatsAsHalf(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
+        var halves = new Half[values.Length];
+        var max = (float)Half.MaxValue;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var value = values[i];
+            halves[i] = float.IsNaN(value) ? Half.NaN : (Half)Math.Clamp(value, -max, max);
+        }
+
+        return FromBytes(name, OnnxDataType.Float16, MemoryMarshal.AsBytes(halves.AsSpan()), dims);
+    }
+
     /// <summary>A tensor of any fixed-width type from its little-endian bytes.</summary>
     public static TensorProto FromBytes(string name, int dataType, ReadOnlySpan<byte> bytes, params long[] dims)
     {

@@ -36,6 +36,8 @@ public static class ModelQuantizer
             throw MaasError.InvalidArgument("Invalid quantization options: " + string.Join(" ", errors));
         }
 
-        return new QuantizationPass(model, options, progress).Run();
+        return options.Mode == QuantizationMode.Float16
+            ? new Float16Pass(model, options, progress).Run()
+            : new QuantizationPass(model, options, progress).Run();
     }
 }

@@ -14,4 +14,11 @@ public enum QuantizationMode
     /// MatMulNBits); activations stay float. Embedding tables to int8 as in <see cref="DynamicInt8"/>.
     /// </summary>
     WeightInt4,
+
+    /// <summary>
+    /// Float32 to float16: every float weight stored in half the bytes; nodes compute in float16
+    /// where ONNX Runtime's CPU provider has a float16 kernel, and stay float32 between Casts where
+    /// it has none. Graph inputs and outputs stay float32.
+    /// </summary>
+    Float16,
 }
