@@ -62,13 +62,27 @@ public static class MaasServer
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton<IModelBackend, OnnxBackend>();
         builder.Services.AddSingleton<InferenceMetrics>();
-        builder.Services.AddSingleton(services => new ModelManager(
-            Path.GetFullPath(options.ModelRepository),
-            services.GetServices<IModelBackend>(),
-            services.GetRequiredService<ILogger<ModelManager>>(),
-            services.GetRequiredService<InferenceMetrics>(),
-            services.GetService<TimeProvider>(),
-            services.GetService<SchedulerHooks>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var metrics = services.GetRequiredService<InferenceMetrics>();
+            Core.Caching.ResponseCache? cache = null;
+            if (options.ResponseCacheBytes > 0)
+            {
+                cache = new Core.Caching.ResponseCache(options.ResponseCacheBytes);
+                metrics.ObserveResponseCache(cache);
+            }
+
+            return new ModelManager(
+                Path.GetFullPath(options.ModelRepository),
+                services.GetServices<IModelBackend>(),
+                services.GetRequiredService<ILogger<ModelManager>>(),
+                metrics,
+                services.GetService<TimeProvider>(),
+                services.GetService<SchedulerHooks>())
+            {
+                ResponseCache = cache,
+            };
+        });
         var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(InferenceMetrics.MeterName)
             .AddPrometheusExporter());

@@ -92,6 +92,15 @@ public sealed record MaasServerOptions
     /// </summary>
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>Default response cache budget: 64 MiB, used only by models whose config.json enables it.</summary>
+    public const long DefaultResponseCacheBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes the response cache may hold, shared by every model with <c>"response_cache":
+    /// {"enabled": true}</c>; 0 turns the cache off. Default 64 MiB.
+    /// </summary>
+    public long ResponseCacheBytes { get; init; } = DefaultResponseCacheBytes;
+
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -194,6 +203,11 @@ public sealed record MaasServerOptions
         if (TlsClientCa is not null && TlsCert is null)
         {
             errors.Add("--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
+        }
+
+        if (ResponseCacheBytes < 0)
+        {
+            errors.Add($"--response-cache-bytes {ResponseCacheBytes} must not be negative (0 turns the cache off)");
         }
 
         if (ShutdownTimeout < TimeSpan.Zero)

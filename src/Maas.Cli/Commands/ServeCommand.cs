@@ -76,6 +76,11 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate for TLS on every port (with --tls-key). [default: none]" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert. [default: none]" };
         var tlsClientCa = new Option<string?>("--tls-client-ca") { Description = "PEM CA: clients must present a certificate it issued (mutual TLS). [default: none]" };
+        var cacheBytes = new Option<long>("--response-cache-bytes")
+        {
+            Description = "Bytes of answers the response cache may keep, for models whose config.json enables \"response_cache\" (0 turns it off).",
+            DefaultValueFactory = _ => MaasServerOptions.DefaultResponseCacheBytes,
+        };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export request traces (OpenTelemetry, no payloads) to this OTLP endpoint, e.g. http://127.0.0.1:4317. [default: none]" };
         var shutdownTimeout = new Option<double>("--shutdown-timeout")
         {
@@ -86,7 +91,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST and gRPC until Ctrl+C or SIGTERM.")
         {
             repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, controlMode, pollSeconds, loadModels,
-            authKeys, allowUnauthenticated, auditLog, tlsCert, tlsKey, tlsClientCa, otlp, shutdownTimeout,
+            authKeys, allowUnauthenticated, auditLog, tlsCert, tlsKey, tlsClientCa, otlp, cacheBytes, shutdownTimeout,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -111,6 +116,7 @@ internal static class ServeCommand
                 TlsCert = result.GetValue(tlsCert),
                 TlsKey = result.GetValue(tlsKey),
                 TlsClientCa = result.GetValue(tlsClientCa),
+                ResponseCacheBytes = result.GetValue(cacheBytes),
                 OtlpEndpoint = result.GetValue(otlp) is { } endpoint && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : null,
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdownTimeout)),
             };

@@ -59,6 +59,9 @@ public sealed partial class ModelManager : IDisposable
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The response cache that models with <c>response_cache</c> enabled use; null disables caching.</summary>
+    public Caching.ResponseCache? ResponseCache { get; init; }
+
     /// <summary>The repository root.</summary>
     public string Root => _root;
 

@@ -26,8 +26,11 @@ public sealed class ModelVersion : IDisposable
     private int _state = (int)ModelVersionState.Loading;
     private int _leases;
 
-    internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null)
+    private readonly Caching.ResponseCache? _cache;
+
+    internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null, Caching.ResponseCache? cache = null)
     {
+        _cache = config.ResponseCache ? cache : null;
         ModelName = modelName;
         Version = version;
         VersionText = version.ToString(CultureInfo.InvariantCulture);
@@ -84,7 +87,18 @@ public sealed class ModelVersion : IDisposable
         }
 
         var outputs = RequestValidator.Validate(ModelName, metadata, request);
-        return scheduler.EnqueueAsync(request, outputs, cancellationToken);
+        return _cache is null
+            ? scheduler.EnqueueAsync(request, outputs, cancellationToken)
+            : InferCachedAsync(_cache, scheduler, request, outputs, cancellationToken);
+    }
+
+    private async Task<InferenceResponse> InferCachedAsync(Caching.ResponseCache cache, ModelScheduler scheduler, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var hit = false;
+        var response = await cache.GetOrRunAsync(this, request, outputs, () => scheduler.EnqueueAsync(request, outputs, cancellationToken), h => hit = h).ConfigureAwait(false);
+        (hit ? Statistics.CacheHit : Statistics.CacheMiss).Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return response;
     }
 
     /// <summary>
@@ -150,6 +164,7 @@ public sealed class ModelVersion : IDisposable
 
     private void Dispose(string reason)
     {
+        _cache?.Invalidate(this);
         Interlocked.Exchange(ref _state, (int)ModelVersionState.Unloading);
         Interlocked.Exchange(ref _scheduler, null)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Interlocked.Exchange(ref _model, null)?.Dispose();

@@ -58,4 +58,10 @@ public sealed record ModelConfig
 
     /// <summary>Warm-up runs before a loaded version takes traffic; null runs none.</summary>
     public WarmupConfig? Warmup { get; init; }
+
+    /// <summary>
+    /// Whether answers are kept in the server's response cache (<c>"response_cache": {"enabled": true}</c>).
+    /// Only for deterministic, stateless models: the same inputs must always give the same outputs.
+    /// </summary>
+    public bool ResponseCache { get; init; }
 }

@@ -203,6 +203,18 @@ public static partial class ModelConfigReader
         return weights;
     }
 
+    private static bool ReadResponseCache(JsonElement element, List<string> errors)
+    {
+        if (element.ValueKind == JsonValueKind.Object && element.GetPropertyCount() == 1
+            && element.TryGetProperty("enabled", out var enabled) && enabled.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return enabled.GetBoolean();
+        }
+
+        errors.Add($"'response_cache' must be {{\"enabled\": true}} or {{\"enabled\": false}}, not {Excerpt(element)}");
+        return false;
+    }
+
     private static WarmupConfig? ReadWarmup(JsonElement element, List<string> errors)
     {
         if (element.ValueKind != JsonValueKind.Object)

@@ -50,6 +50,16 @@ public sealed class InferenceMetrics : IDisposable
     /// <summary>Requests queued or running now.</summary>
     public UpDownCounter<long> InFlight { get; }
 
+    /// <summary>Registers the response cache's counters (hits, misses, evictions) and its size.</summary>
+    public void ObserveResponseCache(Caching.ResponseCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        _meter.CreateObservableCounter("maas.response_cache.hits", () => cache.Hits, "{request}", "Requests answered by the response cache.");
+        _meter.CreateObservableCounter("maas.response_cache.misses", () => cache.Misses, "{request}", "Requests of caching models that ran the engine.");
+        _meter.CreateObservableCounter("maas.response_cache.evictions", () => cache.Evictions, "{entry}", "Entries dropped to stay within the byte budget.");
+        _meter.CreateObservableUpDownCounter("maas.response_cache.size", () => cache.Bytes, "By", "Bytes held by the response cache.");
+    }
+
     /// <summary>Registers an observable queue-depth gauge reading <paramref name="observe"/>.</summary>
     public void ObserveQueueDepth(Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableUpDownCounter("maas.inference.queue.depth", observe, "{request}", "Requests waiting in model queues.");

@@ -31,6 +31,12 @@ public sealed class InferenceStatistics
     /// <summary>Splitting outputs (per request).</summary>
     public DurationStatistic ComputeOutput { get; } = new();
 
+    /// <summary>Requests answered by the response cache: time to look up and copy the answer.</summary>
+    public DurationStatistic CacheHit { get; } = new();
+
+    /// <summary>Requests of a caching model that ran the engine: their whole time, engine included.</summary>
+    public DurationStatistic CacheMiss { get; } = new();
+
     /// <summary>Rows inferred (a batch of 4 single-row requests counts 4).</summary>
     public long InferenceCount => Volatile.Read(ref _inferenceCount);
 

@@ -64,7 +64,7 @@ public class ServeCommandTests
 
         var labels = Regex.Matches(result.Output, @"^\s+(-[^\s,]+(?:, -[^\s,]+)*)", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
         Assert.Equal(
-            ["-m, --model-repository", "--host", "--http-port", "--grpc-port", "--rest-port", "--max-request-bytes", "--strict-readiness", "--model-control-mode", "--repository-poll-seconds", "--load-model", "--auth-keys", "--allow-unauthenticated", "--audit-log", "--tls-cert", "--tls-key", "--tls-client-ca", "--otlp-endpoint", "--shutdown-timeout", "-?, -h, --help"],
+            ["-m, --model-repository", "--host", "--http-port", "--grpc-port", "--rest-port", "--max-request-bytes", "--strict-readiness", "--model-control-mode", "--repository-poll-seconds", "--load-model", "--auth-keys", "--allow-unauthenticated", "--audit-log", "--tls-cert", "--tls-key", "--tls-client-ca", "--otlp-endpoint", "--response-cache-bytes", "--shutdown-timeout", "-?, -h, --help"],
             labels);
         Assert.Empty(result.Error);
     }

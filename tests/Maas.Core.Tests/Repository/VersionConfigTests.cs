@@ -101,6 +101,24 @@ public sealed class VersionConfigTests
         Assert.Contains(fragment, Error(json));
     }
 
+    [Theory]
+    [InlineData("""{"response_cache": {"enabled": true}}""", true)]
+    [InlineData("""{"response_cache": {"enabled": false}}""", false)]
+    [InlineData("{}", false)]
+    public void ResponseCache_IsOptIn(string json, bool enabled)
+    {
+        Assert.Equal(enabled, Parse(json).ResponseCache);
+    }
+
+    [Theory]
+    [InlineData("""{"response_cache": true}""")]
+    [InlineData("""{"response_cache": {"enabled": "yes"}}""")]
+    [InlineData("""{"response_cache": {"enabled": true, "size": 1}}""")]
+    public void ResponseCache_Invalid_IsRefused(string json)
+    {
+        Assert.Contains("'response_cache' must be {\"enabled\": true}", Error(json));
+    }
+
     [Fact]
     public void EveryProblem_IsReportedAtOnce()
     {

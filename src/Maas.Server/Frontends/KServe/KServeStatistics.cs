@@ -79,7 +79,7 @@ internal static class KServeStatistics
             batches.Add(new BatchStatsResponse(batch.BatchSize, Of(batch.ComputeInput), Of(batch.ComputeInfer), Of(batch.ComputeOutput)));
         }
 
-        var inference = new InferStatsResponse(Of(s.Success), Of(s.Fail), Of(s.Queue), Of(s.ComputeInput), Of(s.ComputeInfer), Of(s.ComputeOutput), Zero, Zero);
+        var inference = new InferStatsResponse(Of(s.Success), Of(s.Fail), Of(s.Queue), Of(s.ComputeInput), Of(s.ComputeInfer), Of(s.ComputeOutput), Of(s.CacheHit), Of(s.CacheMiss));
         return new ModelStatsResponse(version.ModelName, version.VersionText, s.LastInferenceMs, s.InferenceCount, s.ExecutionCount, inference, batches);
     }
 
