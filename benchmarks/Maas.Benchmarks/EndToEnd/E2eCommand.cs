@@ -21,6 +21,7 @@ internal static class E2eCommand
     public const string Core = "maas in-proc";
     public const string Grpc = "maas grpc";
     public const string GrpcFloor = "grpc floor";
+    public const string Cached = "maas cache hit";
 
     public static int Run(string[] args)
     {
@@ -65,7 +66,14 @@ internal static class E2eCommand
             models.Add("resnet18");
         }
 
-        using var repository = TempRepository.Create(options.Models ?? Path.Combine(root, ".models/repository"), models.Distinct());
+        // small-cnn is also served a second time with the response cache on, for the cache-hit figure.
+        var entries = models.Distinct().Select(m => new RepositoryModel(m, m, TempRepository.EngineConfig)).ToList();
+        if (models.Contains("small-cnn") && options.Scenarios.Contains("p1"))
+        {
+            entries.Add(new RepositoryModel(TempRepository.CachedName("small-cnn"), "small-cnn", TempRepository.CachedConfig));
+        }
+
+        using var repository = TempRepository.Create(options.Models ?? Path.Combine(root, ".models/repository"), entries);
         using var server = ServerProcess.Start(maasDll, repository.Root, pin ? options.ServerCpu : null, options.Verbose, options.ServerEnvironment, grpc: options.Scenarios.Contains("p1"));
         using var guard = new ShutdownGuard(() =>
         {
@@ -198,6 +206,12 @@ internal static class E2eCommand
 
         if (floor)
         {
+            // Every request identical: after the first, each is a response-cache hit (no queue, no engine).
+            var cached = new HttpTarget(Cached, client, new Uri(server.BaseAddress, $"v2/models/{TempRepository.CachedName(payload.Model)}/infer"), binaryBody, "application/octet-stream", jsonLength);
+            disposables.Add(cached);
+            Console.WriteLine($"{id} {payload.Model}: cached copy, outputs match in-process (max |diff| {OutputCheck.Verify(cached, expected)})");
+            targets.Add(cached);
+
             // The HTTP stack alone: Kestrel, routing and this client, no body, no model.
             var floorTarget = new HttpTarget(Floor, client, new Uri(server.BaseAddress, "v2/health/live"), null, "", null);
             disposables.Add(floorTarget);

@@ -86,6 +86,13 @@ internal static class Report
         {
             var floor = scenario[E2eCommand.Floor].Final;
             text.AppendLine(Invariant($"- HTTP floor (GET /v2/health/live, same client and connection): p50 {floor.P50:0} µs, p99 {floor.P99:0} µs; the infer request costs {binary.P50 - baseline.P50 - floor.P50:0} µs more than an empty round trip at p50"));
+            if (scenario.Series.Any(s => s.Target.Name == E2eCommand.Cached))
+            {
+                var cached = scenario[E2eCommand.Cached].Final;
+                var ratio = cached.P50 / floor.P50;
+                text.AppendLine(Invariant($"- response-cache hit (same request, same connection): p50 {cached.P50:0} µs, p99 {cached.P99:0} µs = **{ratio:0.00}×** the empty round trip (target ≤ 1.2): **{Verdict(ratio <= 1.2)}**"));
+            }
+
             if (scenario.Series.Any(s => s.Target.Name == E2eCommand.GrpcFloor))
             {
                 var grpcFloor = scenario[E2eCommand.GrpcFloor].Final;

@@ -12,6 +12,12 @@ internal sealed class TempRepository : IDisposable
 {
     public const string EngineConfig = """{"engine": {"intra_op_threads": 1, "inter_op_threads": 1}}""";
 
+    /// <summary><see cref="EngineConfig"/> with the response cache on (the cached copy of small-cnn).</summary>
+    public const string CachedConfig = """{"engine": {"intra_op_threads": 1, "inter_op_threads": 1}, "response_cache": {"enabled": true}}""";
+
+    /// <summary>The name the cache-enabled copy of a model is served under.</summary>
+    public static string CachedName(string model) => model + "-cached";
+
     private TempRepository(string root) => Root = root;
 
     public string Root { get; }
