@@ -171,56 +171,72 @@ public sealed class ResponseCache
         _bytes -= node.Value.Response.Bytes;
     }
 
+    // One hasher per thread, reset by each digest: creating one costs more than hashing a small request.
+    [ThreadStatic]
+    private static IncrementalHash? t_hash;
+
     private static Key KeyOf(object owner, InferenceRequest request, IReadOnlyList<string> outputs)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var number = new byte[8];
-        void Text(string value)
-        {
-            // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-            var bytes = Encoding.UTF8.GetBytes(value);
-            Long(bytes.Length);
-            hash.AppendData(bytes);
-        }
-
-        void Long(long value)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(number, value);
-            hash.AppendData(number);
-        }
-
-        Text(request.ModelName);
-        Long(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(owner));
-        Long(request.Inputs.Count);
+        var hash = t_hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // The small fields go through one buffer (length-prefixed, so ("ab", "c") and ("a", "bc")
+        // differ); each input's bytes are hashed where they lie.
+        using var meta = new Maas.Buffers.PooledBufferWriter(256);
+        Text(meta, request.ModelName);
+        Long(meta, request.Inputs.Count);
         foreach (var input in request.Inputs)
         {
-            Text(input.Name);
-            Long((long)input.DataType);
-            Long(input.Shape.Rank);
+            Text(meta, input.Name);
+            Long(meta, (long)input.DataType);
+            Long(meta, input.Shape.Rank);
             foreach (var dim in input.Shape.Dimensions)
             {
-                Long(dim);
+                Long(meta, dim);
             }
 
-            Long(input.Data.Length);
+            Long(meta, input.Data.Length);
+        }
+
+        Long(meta, outputs.Count);
+        foreach (var output in outputs)
+        {
+            Text(meta, output);
+        }
+
+        hash.AppendData(meta.WrittenSpan);
+        foreach (var input in request.Inputs)
+        {
             hash.AppendData(input.Data.Span);
         }
 
-        Long(outputs.Count);
-        foreach (var output in outputs)
-        {
-            Text(output);
-        }
-
-        // The owner's identity hash can collide across versions: the owner itself is part of the key too.
-        return new Key(owner, Convert.ToHexString(hash.GetHashAndReset()));
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        // The owner (the loaded version) is compared by reference, not hashed: no two loads share entries.
+        return new Key(owner,
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest[16..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest[24..]));
     }
 
-    private readonly record struct Key(object Owner, string Digest)
+    private static void Text(Maas.Buffers.PooledBufferWriter writer, string value)
     {
-        public bool Equals(Key other) => ReferenceEquals(Owner, other.Owner) && Digest == other.Digest;
+        var length = Encoding.UTF8.GetByteCount(value);
+        Long(writer, length);
+        Encoding.UTF8.GetBytes(value, writer.GetSpan(length));
+        writer.Advance(length);
+    }
 
-        public override int GetHashCode() => Digest.GetHashCode(StringComparison.Ordinal);
+    private static void Long(Maas.Buffers.PooledBufferWriter writer, long value)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), value);
+        writer.Advance(8);
+    }
+
+    private readonly record struct Key(object Owner, ulong D0, ulong D1, ulong D2, ulong D3)
+    {
+        public bool Equals(Key other) => ReferenceEquals(Owner, other.Owner) && D0 == other.D0 && D1 == other.D1 && D2 == other.D2 && D3 == other.D3;
+
+        public override int GetHashCode() => (int)D0;
     }
 
     private sealed record Entry(Key Key, object Owner, CachedResponse Response);
