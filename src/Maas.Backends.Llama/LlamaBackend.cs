@@ -63,7 +63,7 @@ public sealed class LlamaBackend : IModelBackend
                 KVUnified = true,
             };
             var llamaContext = weights.CreateContext(parameters);
-            var engineOptions = new LlamaEngineOptions(options.MaxSequences, contextLength, batchSize, options.MaxQueue);
+            var engineOptions = new LlamaEngineOptions(options.MaxSequences, contextLength, batchSize, options.MaxQueue, Math.Min(options.PrefillChunk, batchSize));
             return new LlamaModel(context, weights, llamaContext, options, engineOptions, _metrics?.For(context.ModelName, context.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         catch

@@ -175,7 +175,7 @@ internal sealed partial class LlamaEngine : IDisposable
     /// <summary>One token per generating sequence, then prompt chunks within the batch size.</summary>
     private void Fill(LLamaBatch batch)
     {
-        var budget = _options.BatchSize;
+        var decoding = 0;
         foreach (var sequence in _active)
         {
             sequence.LogitIndex = -1;
@@ -183,9 +183,13 @@ internal sealed partial class LlamaEngine : IDisposable
             {
                 sequence.LogitIndex = batch.Add(sequence.LastToken, sequence.Position, (LLamaSeqId)sequence.SlotId, true);
                 sequence.Position++;
-                budget--;
+                decoding++;
             }
         }
+
+        // While streams are generating, a step carries only a small prompt chunk, so their next
+        // tokens are not held up by a long prefill; alone, a prompt takes the whole batch.
+        var budget = decoding > 0 ? Math.Min(_options.PrefillChunk, _options.BatchSize - decoding) : _options.BatchSize;
 
         foreach (var sequence in _active)
         {

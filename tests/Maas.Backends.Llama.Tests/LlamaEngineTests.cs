@@ -142,4 +142,25 @@ public sealed class LlamaEngineTests(TinyModelFixture fixture) : IClassFixture<T
         var result = await RunAsync(fixture.Generator.Submit(new GenerationRequest { Prompt = "after", MaxTokens = 3, Sampling = Greedy }, default)).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(3, result.Tokens);
     }
+
+    [Fact]
+    public async Task LongPrompt_IsPrefilledInChunks_WhileAnotherStreamKeepsFlowing()
+    {
+        using var running = fixture.Generator.Submit(new GenerationRequest { Prompt = "Keep going", MaxTokens = 120, Sampling = Greedy }, default);
+        await running.Chunks.ReadAsync();
+        var prompt = string.Concat(Enumerable.Repeat("alpha beta ", 90));
+        using var longPrompt = fixture.Generator.Submit(new GenerationRequest { Prompt = prompt, MaxTokens = 2, Sampling = Greedy }, default);
+        Assert.True(longPrompt.PromptTokens > 150, longPrompt.PromptTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var first = await longPrompt.Chunks.ReadAsync();
+        // The running stream got tokens during the prefill: about one per 8-token chunk.
+        var during = 0;
+        while (running.Chunks.TryRead(out var chunk))
+        {
+            during = chunk.CompletionTokens;
+        }
+
+        Assert.Equal(1, first.CompletionTokens);
+        Assert.True(during >= longPrompt.PromptTokens / 8 / 2, $"only {during} tokens of the running stream during a {longPrompt.PromptTokens}-token prefill");
+    }
 }

@@ -14,7 +14,7 @@ public sealed class TinyModelFixture : IDisposable
         LlamaTestModel.Write(ModelPath);
         Model = new LlamaBackend().Load(new ModelLoadContext("tiny", 1, ModelPath, new EngineOptions { IntraOpThreads = 1 })
         {
-            LanguageModel = new LanguageModelOptions { ContextLength = 256, MaxSequences = 4, BatchSize = 64, MaxQueue = 2 },
+            LanguageModel = new LanguageModelOptions { ContextLength = 256, MaxSequences = 4, BatchSize = 64, PrefillChunk = 8, MaxQueue = 2 },
         });
     }
 

@@ -17,6 +17,12 @@ public sealed record LanguageModelOptions
     /// <summary>Most tokens in one decode step; long prompts are prefilled in chunks of this. Default 512.</summary>
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>
+    /// Most prompt tokens prefilled in one step while other sequences are generating, so their
+    /// streams keep flowing (a lone prompt is prefilled <see cref="BatchSize"/> at a time). Default 32.
+    /// </summary>
+    public int PrefillChunk { get; init; } = 32;
+
     /// <summary>Requests waiting for a slot at most; more are refused (429). Default 64.</summary>
     public int MaxQueue { get; init; } = 64;
 

@@ -37,6 +37,9 @@ public static partial class ModelConfigReader
                 case "batch_size":
                     llm = llm with { BatchSize = ReadInt(property, "llm.", 1, 1 << 16, errors) };
                     break;
+                case "prefill_chunk":
+                    llm = llm with { PrefillChunk = ReadInt(property, "llm.", 1, 1 << 16, errors) };
+                    break;
                 case "max_queue":
                     llm = llm with { MaxQueue = ReadInt(property, "llm.", 0, MaxQueueSize, errors) };
                     break;
@@ -50,7 +53,7 @@ public static partial class ModelConfigReader
                     llm = llm with { DefaultSampling = ReadSampling(property.Value, errors) };
                     break;
                 default:
-                    errors.Add($"unknown field 'llm.{property.Name}' (known: context_length, max_sequences, threads, batch_size, max_queue, default_max_tokens, chat_template, sampling)");
+                    errors.Add($"unknown field 'llm.{property.Name}' (known: context_length, max_sequences, threads, batch_size, prefill_chunk, max_queue, default_max_tokens, chat_template, sampling)");
                     break;
             }
         }
