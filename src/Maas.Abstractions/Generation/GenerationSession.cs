@@ -26,16 +26,11 @@ public sealed class GenerationSession : IDisposable
     /// <summary>The chunks, in order.</summary>
     public ChannelReader<GenerationChunk> Chunks { get; }
 
-    /// <summary>Cancels the sequence if it is still running.</summary>
+    /// <summary>Cancels the sequence if it is still running. Call once.</summary>
     public void Dispose()
     {
-        try
-        {
-            _cancel.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The engine already finished and released the sequence.
-        }
+        // The engine only reads the token (IsCancellationRequested), which stays valid after dispose.
+        _cancel.Cancel();
+        _cancel.Dispose();
     }
 }
