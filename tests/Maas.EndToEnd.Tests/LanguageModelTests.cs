@@ -288,8 +288,14 @@ public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : ICl
         Assert.Equal(HttpStatusCode.NotImplemented, infer.StatusCode);
         Assert.Contains("/v1/chat/completions", text, StringComparison.Ordinal);
 
-        using var metadata = await Client.GetAsync("/v2/models/tiny-llm");
-        Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+        var metadata = await Client.GetFromJsonAsync<JsonObject>("/v2/models/tiny-llm");
+        Assert.Equal("llama.cpp_gguf", (string?)metadata!["platform"]);
+        Assert.Equal("llama", (string?)metadata["parameters"]!["architecture"]);
+        Assert.Equal("F32", (string?)metadata["parameters"]!["quantization"]);
+        Assert.Equal("256", (string?)metadata["parameters"]!["context_length"]);
+        Assert.Equal("50259", (string?)metadata["parameters"]!["vocabulary_size"]);
+        var tensorMetadata = await Client.GetFromJsonAsync<JsonObject>("/v2/models/add");
+        Assert.Null(tensorMetadata!["parameters"]);
 
         using var add = await Client.PostAsync("/v2/models/add/infer", new StringContent("""{"inputs": [{"name": "a", "datatype": "FP32", "shape": [1, 4], "data": [1, 2, 3, 4]}, {"name": "b", "datatype": "FP32", "shape": [1, 4], "data": [3, 4, 5, 6]}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, add.StatusCode);
