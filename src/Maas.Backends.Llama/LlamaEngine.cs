@@ -215,6 +215,11 @@ internal sealed partial class LlamaEngine : IDisposable
             budget -= take;
         }
 
+        UpdateKvUsage();
+    }
+
+    private void UpdateKvUsage()
+    {
         var kv = 0;
         foreach (var sequence in _active)
         {
@@ -307,6 +312,8 @@ internal sealed partial class LlamaEngine : IDisposable
             _active.RemoveAt(i);
             Interlocked.Decrement(ref _activeCount);
         }
+
+        UpdateKvUsage();
     }
 
     private void FailAll(MaasError error)

@@ -319,10 +319,14 @@ public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : ICl
     {
         await PostJsonAsync("/v1/chat/completions", Chat("Measure me.", 4));
         var metrics = await Client.GetStringAsync("/metrics");
-        Assert.Contains("maas_llm_time_to_first_token", metrics, StringComparison.Ordinal);
-        Assert.Contains("maas_llm_inter_token_latency", metrics, StringComparison.Ordinal);
-        Assert.Contains("maas_llm_generated_tokens", metrics, StringComparison.Ordinal);
-        Assert.Contains("maas_llm_active_sequences", metrics, StringComparison.Ordinal);
-        Assert.Contains("maas_llm_kv_cache_usage", metrics, StringComparison.Ordinal);
+        foreach (var name in (string[])["maas_llm_time_to_first_token_seconds_bucket", "maas_llm_time_per_output_token_seconds_bucket", "maas_llm_inter_token_latency_seconds_bucket",
+            "maas_llm_queue_wait_seconds_bucket", "maas_llm_prompt_tokens_total", "maas_llm_generated_tokens_total", "maas_llm_active_sequences", "maas_llm_queued_sequences"])
+        {
+            Assert.Contains(name + "{", metrics, StringComparison.Ordinal);
+        }
+
+        // Every sequence finished: no KV cells are held.
+        Assert.Contains("maas_llm_kv_cache_usage{otel_scope_name=\"Maas.Llm\",model=\"tiny-llm\",version=\"1\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("model=\"tiny-llm\"", metrics, StringComparison.Ordinal);
     }
 }
