@@ -247,7 +247,7 @@ internal sealed partial class LlamaEngine : IDisposable
         var writer = sequence.Output.Writer;
         if (_endOfGeneration[token])
         {
-            Finish(sequence, sequence.Stops.Flush() + sequence.Decode([], flush: true), FinishReason.Stop);
+            FinishAtEnd(sequence, "", FinishReason.Stop);
             return;
         }
 
@@ -265,12 +265,22 @@ internal sealed partial class LlamaEngine : IDisposable
 
         if (sequence.Generated >= sequence.MaxTokens || sequence.Position >= _options.ContextLength)
         {
-            var rest = sequence.Stops.Append(sequence.Decode([], flush: true)).Text;
-            Finish(sequence, text + rest + sequence.Stops.Flush(), FinishReason.Length);
+            FinishAtEnd(sequence, text, FinishReason.Length);
             return;
         }
 
         writer.TryWrite(new GenerationChunk(text, sequence.Generated, null));
+    }
+
+    /// <summary>
+    /// Ends a sequence that stopped by itself (end of generation, length): an incomplete UTF-8 tail
+    /// is flushed through the stop matcher (it may still complete a stop sequence), then whatever
+    /// was held back as a possible stop prefix is released.
+    /// </summary>
+    private void FinishAtEnd(LlamaSequence sequence, string text, FinishReason reason)
+    {
+        var (rest, stopped) = sequence.Stops.Append(sequence.Decode([], flush: true));
+        Finish(sequence, text + rest + (stopped ? "" : sequence.Stops.Flush()), stopped ? FinishReason.Stop : reason);
     }
 
     private void Finish(LlamaSequence sequence, string text, FinishReason reason)

@@ -325,8 +325,15 @@ public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : ICl
             Assert.Contains(name + "{", metrics, StringComparison.Ordinal);
         }
 
-        // Every sequence finished: no KV cells are held.
-        Assert.Contains("maas_llm_kv_cache_usage{otel_scope_name=\"Maas.Llm\",model=\"tiny-llm\",version=\"1\"} 0\n", metrics, StringComparison.Ordinal);
+        // Every sequence finished: no KV cells are held (the slot frees right after the last chunk is sent).
+        const string Idle = "maas_llm_kv_cache_usage{otel_scope_name=\"Maas.Llm\",model=\"tiny-llm\",version=\"1\"} 0\n";
+        for (var attempt = 0; attempt < 50 && !metrics.Contains(Idle, StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            metrics = await Client.GetStringAsync("/metrics");
+        }
+
+        Assert.Contains(Idle, metrics, StringComparison.Ordinal);
         Assert.Contains("model=\"tiny-llm\"", metrics, StringComparison.Ordinal);
     }
 }
