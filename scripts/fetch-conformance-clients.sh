@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party clients that tests/Maas.EndToEnd.Tests/ConformanceTests.cs drives:
 #
-#   tests/conformance/node_modules   @grpc/grpc-js, @grpc/proto-loader   npm ci (package-lock.json)
+#   tests/conformance/node_modules   @grpc/grpc-js, @grpc/proto-loader, openai   npm ci (package-lock.json)
 #   python3-requests                 for Debian's /usr/bin/python3        apt-get
 #
 # Idempotent: npm ci runs only when package-lock.json changed since the last install, apt-get only
@@ -22,7 +22,7 @@ command -v npm >/dev/null || die "npm is not on PATH: it installs the gRPC clien
 if cmp -s "$clients/package-lock.json" "$stamp"; then
   say "npm packages for tests/conformance: present"
 else
-  say "npm ci in tests/conformance (@grpc/grpc-js, @grpc/proto-loader)"
+  say "npm ci in tests/conformance (@grpc/grpc-js, @grpc/proto-loader, openai)"
   # The packages are plain JavaScript: no install script is needed, so none is run.
   (cd "$clients" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
     || die "npm ci in tests/conformance failed (is the npm registry reachable?)"

@@ -1,4 +1,5 @@
 using Maas.Benchmarks.EndToEnd;
+using Maas.Benchmarks.Llm;
 using Maas.Benchmarks.Load;
 using Maas.Benchmarks.Micro;
 
@@ -16,6 +17,8 @@ if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
           e2e [options]                     P1 and P2 end to end, side by side; e2e --help for options
           load [options]                    P3, P4, P4b: closed-loop concurrency 1..16, batching off/on,
                                             in-process ceiling, bare Kestrel; load --help for options
+          llm [options]                     P5-P8: LLM decode, continuous batching, TTFT, ITL against a raw
+                                            LLamaSharp loop on the same GGUF (llm --help for options)
         """);
     return 0;
 }
@@ -23,6 +26,11 @@ if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
 if (args.Length > 0 && args[0] == "e2e")
 {
     return E2eCommand.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "llm")
+{
+    return LlmCommand.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "load")

@@ -1,4 +1,5 @@
 using System.Net;
+using Maas.Backends.Llama;
 using Maas.Backends.Onnx;
 using Maas.Core.Lifecycle;
 using Maas.Core.Routing;
@@ -8,6 +9,7 @@ using Maas.Models;
 using Maas.Server.Frontends;
 using Maas.Server.Frontends.Grpc;
 using Maas.Server.Frontends.KServe;
+using Maas.Server.Frontends.OpenAI;
 using Maas.Server.Frontends.TfServing;
 using Maas.Server.Hosting;
 using Maas.Server.Observability;
@@ -61,6 +63,8 @@ public static class MaasServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton<IModelBackend, OnnxBackend>();
+        builder.Services.AddSingleton<LlamaMetrics>();
+        builder.Services.AddSingleton<IModelBackend, LlamaBackend>();
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton(services =>
         {
@@ -85,6 +89,7 @@ public static class MaasServer
         });
         var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(InferenceMetrics.MeterName)
+            .AddMeter(LlamaMetrics.MeterName)
             .AddPrometheusExporter());
         if (options.OtlpEndpoint is { } otlp)
         {
@@ -127,9 +132,11 @@ public static class MaasServer
         app.UseMiddleware<SecurityMiddleware>();
         app.MapKServe();
         app.MapTfServing();
+        app.MapOpenAI();
+        app.MapKServeGenerate();
         app.MapGrpcService<GrpcInferenceService>();
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(AccessRequirement.Metrics);
-        app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server), the TensorFlow Serving routes with /v1/models/<name> (GET /v1/models/<name>/metadata describes a model)."))
+        app.MapFallback(static context => throw Errors.MaasError.NotFound($"No route {context.Request.Method} {context.Request.Path}; the KServe v2 routes start with /v2 (GET /v2 describes the server), the TensorFlow Serving routes with /v1/models/<name> (GET /v1/models/<name>/metadata describes a model), the OpenAI routes are /v1/chat/completions, /v1/completions and /v1/models."))
             .WithMetadata(AccessRequirement.Authenticated);
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app, options));

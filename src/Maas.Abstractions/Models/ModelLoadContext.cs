@@ -5,4 +5,8 @@ namespace Maas.Models;
 /// <param name="Version">The version number (the directory name).</param>
 /// <param name="ModelPath">Full path of the model file, e.g. <c>.../3/model.onnx</c>.</param>
 /// <param name="Engine">Engine settings.</param>
-public sealed record ModelLoadContext(string ModelName, long Version, string ModelPath, EngineOptions Engine);
+public sealed record ModelLoadContext(string ModelName, long Version, string ModelPath, EngineOptions Engine)
+{
+    /// <summary>Language-model settings (config.json <c>llm</c>); null when the config has none.</summary>
+    public Generation.LanguageModelOptions? LanguageModel { get; init; }
+}

@@ -23,7 +23,7 @@ public sealed partial class ModelManager
         try
         {
             var (backend, modelPath) = ChooseBackend(config, path);
-            model = backend.Load(new ModelLoadContext(name, number, modelPath, EngineFor(config)));
+            model = backend.Load(new ModelLoadContext(name, number, modelPath, EngineFor(config)) { LanguageModel = config.LanguageModel });
             for (var i = 0; i < config.InstanceCount; i++)
             {
                 instances.Add(model.CreateInstance());

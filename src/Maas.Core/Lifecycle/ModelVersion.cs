@@ -65,6 +65,9 @@ public sealed class ModelVersion : IDisposable
     /// <summary>The signature; null until the version has loaded.</summary>
     public ModelMetadata? Metadata => _model?.Metadata;
 
+    /// <summary>The text generator when this version is a language model; null for tensor models or until loaded.</summary>
+    public Generation.ITextGenerator? Generator => _model as Generation.ITextGenerator;
+
     /// <summary>Cumulative statistics (Triton's statistics extension).</summary>
     public InferenceStatistics Statistics { get; } = new();
 

@@ -64,4 +64,7 @@ public sealed record ModelConfig
     /// Only for deterministic, stateless models: the same inputs must always give the same outputs.
     /// </summary>
     public bool ResponseCache { get; init; }
+
+    /// <summary>Language-model settings (<c>llm</c>: context length, sequences, threads, template, sampling); null uses the defaults.</summary>
+    public Generation.LanguageModelOptions? LanguageModel { get; init; }
 }

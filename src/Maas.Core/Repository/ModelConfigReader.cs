@@ -123,8 +123,11 @@ public static partial class ModelConfigReader
                 case "response_cache":
                     config = config with { ResponseCache = ReadResponseCache(property.Value, errors) };
                     break;
+                case "llm":
+                    config = config with { LanguageModel = ReadLanguageModel(property.Value, errors) };
+                    break;
                 default:
-                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache)");
+                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm)");
                     break;
             }
         }

@@ -149,7 +149,7 @@ public class ModelConfigReaderTests
     {
         var error = ParseError("""{ "backend": "onnxruntime", "colour": "blue" }""");
 
-        Assert.Contains("unknown field 'colour' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache)", error.Message);
+        Assert.Contains("unknown field 'colour' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm)", error.Message);
     }
 
     [Fact]
@@ -239,5 +239,33 @@ public class ModelConfigReaderTests
 
         Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
         Assert.Contains($"Cannot read {path}", error.Message);
+    }
+
+    [Fact]
+    public void Parse_LlmSection_ReadsEveryField()
+    {
+        var config = Parse("""{ "llm": { "context_length": 1024, "max_sequences": 8, "threads": 2, "batch_size": 128, "max_queue": 5, "default_max_tokens": 64, "chat_template": "chatml", "sampling": { "temperature": 0.5, "top_p": 0.9, "top_k": 40, "min_p": 0.05, "seed": 7 } } }""");
+
+        var llm = config.LanguageModel!;
+        Assert.Equal(1024, llm.ContextLength);
+        Assert.Equal(8, llm.MaxSequences);
+        Assert.Equal(2, llm.Threads);
+        Assert.Equal(128, llm.BatchSize);
+        Assert.Equal(5, llm.MaxQueue);
+        Assert.Equal(64, llm.DefaultMaxTokens);
+        Assert.Equal("chatml", llm.ChatTemplate);
+        Assert.Equal(0.5f, llm.DefaultSampling.Temperature);
+        Assert.Equal(40, llm.DefaultSampling.TopK);
+        Assert.Equal(7, llm.DefaultSampling.Seed);
+    }
+
+    [Fact]
+    public void Parse_LlmSection_WithBadValues_ListsEveryProblem()
+    {
+        var error = ParseError("""{ "llm": { "max_sequences": 0, "sampling": { "temperature": 5 }, "colour": 1 } }""");
+
+        Assert.Contains("llm.max_sequences", error.Message);
+        Assert.Contains("llm.sampling.temperature", error.Message);
+        Assert.Contains("unknown field 'llm.colour'", error.Message);
     }
 }

@@ -66,9 +66,12 @@ public static class KServeEndpoints
     private static Task ModelMetadata(HttpContext context)
     {
         var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        var (model, _, metadata) = ServerHealth.ResolveMetadata(router, RouteValue(context, "model")!, RouteValue(context, "version"), RouteValue(context, "label"));
+        var (model, version, metadata) = ServerHealth.ResolveMetadata(router, RouteValue(context, "model")!, RouteValue(context, "version"), RouteValue(context, "label"));
         var versions = ServerHealth.ReadyVersions(model);
-        var response = new ModelMetadataResponse(model.Name, versions, metadata.Platform, Describe(metadata.Inputs), Describe(metadata.Outputs));
+        var response = new ModelMetadataResponse(model.Name, versions, metadata.Platform, Describe(metadata.Inputs), Describe(metadata.Outputs))
+        {
+            Parameters = version.Generator is { } generator ? LanguageModelParameters(generator.Info) : null,
+        };
         return context.Response.WriteAsJsonAsync(response, KServeJsonContext.Default.ModelMetadataResponse, contentType: null, context.RequestAborted);
     }
 
@@ -81,6 +84,21 @@ public static class KServeEndpoints
         }
 
         return result;
+    }
+
+    private static Dictionary<string, string> LanguageModelParameters(Generation.LanguageModelInfo info)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["architecture"] = info.Architecture,
+            ["parameters"] = info.Parameters.ToString(invariant),
+            ["quantization"] = info.Quantization,
+            ["context_length"] = info.ContextLength.ToString(invariant),
+            ["trained_context_length"] = info.TrainedContextLength.ToString(invariant),
+            ["vocabulary_size"] = info.VocabularySize.ToString(invariant),
+            ["max_sequences"] = info.MaxSequences.ToString(invariant),
+        };
     }
 
     internal static string? RouteValue(HttpContext context, string name) => context.Request.RouteValues[name] as string;

@@ -1,0 +1,26 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using static Maas.Server.Tests.Support.KServeJson;
+
+namespace Maas.Server.Tests.Security;
+
+/// <summary>The OpenAI routes name their model in the body: the infer scope is checked on it.</summary>
+public sealed class OpenAIScopeTests(SecuredServer server) : IClassFixture<SecuredServer>
+{
+    [Fact]
+    public async Task ChatCompletions_NeedInferOnTheModelTheBodyNames()
+    {
+        using var client = server.Client(server.AddOnly);
+
+        using var denied = await client.PostAsync("/v1/chat/completions", Json("""{"model": "small-cnn", "messages": [{"role": "user", "content": "hi"}]}"""));
+        using var allowed = await client.PostAsync("/v1/completions", Json("""{"model": "add", "prompt": "hi"}"""));
+
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var error = JsonNode.Parse(await denied.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("permission_error", (string?)error["type"]);
+        Assert.Contains("infer on model 'small-cnn'", (string)error["message"]!, StringComparison.Ordinal);
+        // Past the scope check, 'add' is a tensor model: the OpenAI route says so.
+        Assert.Equal(HttpStatusCode.BadRequest, allowed.StatusCode);
+        Assert.Contains("not a language model", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
