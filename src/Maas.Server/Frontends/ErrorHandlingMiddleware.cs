@@ -27,6 +27,10 @@ internal sealed class ErrorHandlingMiddleware
         {
             await _next(context);
         }
+        catch (MaasError ex) when (context.GetEndpoint()?.Metadata.GetMetadata<OpenAI.OpenAIErrorShape>() is not null)
+        {
+            await OpenAI.OpenAIErrors.WriteAsync(context, ex);
+        }
         catch (MaasError ex)
         {
             await HttpErrorMapper.WriteAsync(context, ex);

@@ -23,4 +23,21 @@ public sealed class OpenAIScopeTests(SecuredServer server) : IClassFixture<Secur
         Assert.Equal(HttpStatusCode.BadRequest, allowed.StatusCode);
         Assert.Contains("not a language model", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WithoutAKey_TheOpenAIRoutesAnswerInOpenAIsErrorShape()
+    {
+        using var client = server.Client(null);
+
+        using var chat = await client.PostAsync("/v1/chat/completions", Json("""{"model": "add", "messages": [{"role": "user", "content": "hi"}]}"""));
+        using var models = await client.GetAsync("/v1/models");
+
+        foreach (var response in new[] { chat, models })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+            Assert.Equal("invalid_api_key", (string?)error["code"]);
+            Assert.Contains("Authorization: Bearer <key>", (string)error["message"]!, StringComparison.Ordinal);
+        }
+    }
 }

@@ -25,9 +25,10 @@ public static class OpenAIEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         // The model is named in the body: the route needs a key, the handler checks infer on the model.
-        routes.MapPost("/v1/chat/completions", static context => HandleAsync(context, chat: true)).WithMetadata(AccessRequirement.Authenticated);
-        routes.MapPost("/v1/completions", static context => HandleAsync(context, chat: false)).WithMetadata(AccessRequirement.Authenticated);
-        routes.MapGet("/v1/models", static context => Guard(context, ListModelsAsync)).WithMetadata(AccessRequirement.Authenticated);
+        // OpenAIErrorShape: refusals before the handler (401, 403, 429) answer in OpenAI's error shape too.
+        routes.MapPost("/v1/chat/completions", static context => HandleAsync(context, chat: true)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
+        routes.MapPost("/v1/completions", static context => HandleAsync(context, chat: false)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
+        routes.MapGet("/v1/models", static context => Guard(context, ListModelsAsync)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
         return routes;
     }
 

@@ -45,7 +45,8 @@ internal static class OpenAIErrors
         response.StatusCode = HttpErrorMapper.StatusCode(error.Code);
         if (response.StatusCode == StatusCodes.Status429TooManyRequests)
         {
-            response.Headers.RetryAfter = "1";
+            var seconds = context.Items[HttpErrorMapper.RetryAfterItem] is int wait ? wait : 1;
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         response.ContentType = "application/json";
