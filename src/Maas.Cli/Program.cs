@@ -16,7 +16,7 @@ internal static class Program
 
     internal static RootCommand CreateRootCommand()
     {
-        var root = new RootCommand($"Maas {ServerInfo.Version}: serve ONNX models over KServe v2 (Open Inference Protocol).")
+        var root = new RootCommand($"Maas {ServerInfo.Version}: serve ONNX and GGUF models over KServe v2 (REST and gRPC), TensorFlow Serving REST and the OpenAI API, and make them cheaper (inspect, quantize, prune, compare).")
         {
             ServeCommand.Create(),
             ModelsCommand.Create(),

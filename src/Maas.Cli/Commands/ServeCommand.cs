@@ -10,7 +10,7 @@ internal static class ServeCommand
     {
         var repository = new Option<string>("--model-repository", "-m")
         {
-            Description = "Folder with <model>/<version>/model.onnx (+ optional <model>/config.json). Required.",
+            Description = "Folder with <model>/<version>/model.onnx or model.gguf (+ optional <model>/config.json). Required.",
             Required = true,
         };
         var host = new Option<string>("--host")
@@ -88,7 +88,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 30,
         };
 
-        var command = new Command("serve", "Serve every model of a model repository over KServe v2 REST and gRPC until Ctrl+C or SIGTERM.")
+        var command = new Command("serve", "Serve every model of a model repository (KServe v2 REST and gRPC, TF Serving REST, OpenAI) until Ctrl+C or SIGTERM.")
         {
             repository, host, httpPort, grpcPort, restPort, maxRequestBytes, strictReadiness, controlMode, pollSeconds, loadModels,
             authKeys, allowUnauthenticated, auditLog, tlsCert, tlsKey, tlsClientCa, otlp, cacheBytes, shutdownTimeout,
