@@ -105,6 +105,29 @@ public sealed class RepositoryTests : IAsyncLifetime
         Assert.Equal(version == "1" ? 1 : 2, (await ReadJsonAsync(metadata))["outputs"]!.AsArray().Count);
     }
 
+    [Theory]
+    [InlineData("stable", "1")]
+    [InlineData("canary", "2")]
+    public async Task Grpc_WithALabelParameter_RunsTheLabelledVersion(string label, string version)
+    {
+        using var channel = _server.CreateGrpcChannel();
+        var grpc = new Maas.Grpc.Protocol.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var request = new Maas.Grpc.Protocol.ModelInferRequest { ModelName = "add" };
+        request.Parameters["label"] = new Maas.Grpc.Protocol.InferParameter { StringParam = label };
+        foreach (var name in new[] { "a", "b" })
+        {
+            var input = new Maas.Grpc.Protocol.ModelInferRequest.Types.InferInputTensor { Name = name, Datatype = "FP32", Contents = new Maas.Grpc.Protocol.InferTensorContents() };
+            input.Shape.AddRange([1, 4]);
+            input.Contents.Fp32Contents.AddRange([1, 2, 3, 4]);
+            request.Inputs.Add(input);
+        }
+
+        var response = await grpc.ModelInferAsync(request);
+
+        Assert.Equal(version, response.ModelVersion);
+        Assert.Equal(version == "1" ? 1 : 2, response.Outputs.Count);
+    }
+
     [Fact]
     public async Task AnUnknownLabel_Is404NamingTheLabels()
     {
