@@ -63,7 +63,11 @@ public sealed class LlamaBackend : IModelBackend
                 KVUnified = true,
             };
             var llamaContext = weights.CreateContext(parameters);
-            var engineOptions = new LlamaEngineOptions(options.MaxSequences, contextLength, batchSize, options.MaxQueue, Math.Min(options.PrefillChunk, batchSize));
+            // A recurrent state cannot be cut at a token, and a sliding-window cache forgets old
+            // positions: for both, a kept prefix would not be the prefix's KV, so the cache is off.
+            var handle = weights.NativeHandle;
+            var prefixCache = handle.IsRecurrent || handle.SWACount > 0 ? 0 : options.PrefixCacheTokens;
+            var engineOptions = new LlamaEngineOptions(options.MaxSequences, contextLength, batchSize, options.MaxQueue, Math.Min(options.PrefillChunk, batchSize), prefixCache);
             return new LlamaModel(context, weights, llamaContext, options, engineOptions, _metrics?.For(context.ModelName, context.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         catch
