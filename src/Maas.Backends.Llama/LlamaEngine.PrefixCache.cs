@@ -91,6 +91,7 @@ internal sealed partial class LlamaEngine
         {
             Interlocked.Increment(ref _prefixHits);
             Interlocked.Add(ref _reusedTokens, reuse);
+            _metrics?.PrefixHit(reuse);
         }
 
         Volatile.Write(ref _retainedTokens, _prefixes.Tokens);

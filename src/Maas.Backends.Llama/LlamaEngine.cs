@@ -248,7 +248,7 @@ internal sealed partial class LlamaEngine : IDisposable
         if (sequence.Generated == 1)
         {
             sequence.FirstTokenAt = now;
-            _metrics?.FirstToken(Stopwatch.GetElapsedTime(sequence.EnqueuedAt, now), sequence.Prompt.Length, sequence.CachedTokens);
+            _metrics?.FirstToken(Stopwatch.GetElapsedTime(sequence.EnqueuedAt, now), sequence.Prompt.Length);
         }
         else
         {

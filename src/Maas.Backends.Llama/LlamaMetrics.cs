@@ -35,9 +35,9 @@ public sealed class LlamaMetrics : IDisposable
         _perOutputToken = _meter.CreateHistogram("maas.llm.time_per_output_token", "s", "Mean time per generated token after the first, per request.", advice: advice);
         _interToken = _meter.CreateHistogram("maas.llm.inter_token_latency", "s", "Time between two consecutive tokens of a sequence.", advice: advice);
         _queueWait = _meter.CreateHistogram("maas.llm.queue_wait", "s", "Time a sequence waited for a slot.", advice: advice);
-        _promptTokens = _meter.CreateCounter<long>("maas.llm.prompt_tokens", "{token}", "Prompt tokens of requests that got a first token, reused ones included (prefilled = this - maas.llm.prefix_cache.reused_tokens).");
+        _promptTokens = _meter.CreateCounter<long>("maas.llm.prompt_tokens", "{token}", "Prompt tokens of requests that got a first token, reused ones included.");
         _generatedTokens = _meter.CreateCounter<long>("maas.llm.generated_tokens", "{token}", "Tokens generated.");
-        _prefixHits = _meter.CreateCounter<long>("maas.llm.prefix_cache.hits", "{request}", "Requests whose prompt started with a cached prefix.");
+        _prefixHits = _meter.CreateCounter<long>("maas.llm.prefix_cache.hits", "{request}", "Admitted requests whose prompt started with a cached prefix.");
         _prefixReusedTokens = _meter.CreateCounter<long>("maas.llm.prefix_cache.reused_tokens", "{token}", "Prompt tokens whose KV was reused from the prefix cache instead of prefilled.");
         _meter.CreateObservableGauge("maas.llm.active_sequences", () => Observe(e => e.ActiveSequences), "{sequence}", "Sequences decoding now.");
         _meter.CreateObservableGauge("maas.llm.queued_sequences", () => Observe(e => e.QueuedSequences), "{sequence}", "Sequences waiting for a slot.");
@@ -90,15 +90,16 @@ public sealed class LlamaMetrics : IDisposable
 
         public void QueueWait(TimeSpan wait) => metrics._queueWait.Record(wait.TotalSeconds, tags);
 
-        public void FirstToken(TimeSpan elapsed, int promptTokens, int cachedTokens)
+        public void FirstToken(TimeSpan elapsed, int promptTokens)
         {
             metrics._firstToken.Record(elapsed.TotalSeconds, tags);
             metrics._promptTokens.Add(promptTokens, tags);
-            if (cachedTokens > 0)
-            {
-                metrics._prefixHits.Add(1, tags);
-                metrics._prefixReusedTokens.Add(cachedTokens, tags);
-            }
+        }
+
+        public void PrefixHit(int reusedTokens)
+        {
+            metrics._prefixHits.Add(1, tags);
+            metrics._prefixReusedTokens.Add(reusedTokens, tags);
         }
 
         public void InterToken(TimeSpan gap) => metrics._interToken.Record(gap.TotalSeconds, tags);

@@ -360,8 +360,12 @@ public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : ICl
         Assert.True((int)events[^1]["usage"]!["prompt_tokens_details"]!["cached_tokens"]! > 80);
 
         var metrics = await Client.GetStringAsync("/metrics");
-        Assert.Contains("maas_llm_prefix_cache_hits_total{", metrics, StringComparison.Ordinal);
-        Assert.Contains("maas_llm_prefix_cache_reused_tokens_total{", metrics, StringComparison.Ordinal);
+        // At least the second and third chats hit, each reusing over 80 tokens.
+        var hits = System.Text.RegularExpressions.Regex.Match(metrics, "maas_llm_prefix_cache_hits_total\\{[^}]*model=\"tiny-llm\"[^}]*\\} (\\d+)");
+        var reused = System.Text.RegularExpressions.Regex.Match(metrics, "maas_llm_prefix_cache_reused_tokens_total\\{[^}]*model=\"tiny-llm\"[^}]*\\} (\\d+)");
+        Assert.True(hits.Success && reused.Success, metrics);
+        Assert.True(long.Parse(hits.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, hits.Value);
+        Assert.True(long.Parse(reused.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 160, reused.Value);
         Assert.Contains("maas_llm_prefix_cache_tokens{", metrics, StringComparison.Ordinal);
     }
 }
