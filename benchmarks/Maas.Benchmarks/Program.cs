@@ -19,6 +19,7 @@ if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
                                             in-process ceiling, bare Kestrel; load --help for options
           llm [options]                     P5-P8: LLM decode, continuous batching, TTFT, ITL against a raw
                                             LLamaSharp loop on the same GGUF (llm --help for options)
+          llm-prefix [options]              TTFT with a ~1,000-token shared prefix, prompt-prefix cache on vs off
         """);
     return 0;
 }
@@ -31,6 +32,11 @@ if (args.Length > 0 && args[0] == "e2e")
 if (args.Length > 0 && args[0] == "llm")
 {
     return LlmCommand.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "llm-prefix")
+{
+    return LlmPrefixCommand.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "load")

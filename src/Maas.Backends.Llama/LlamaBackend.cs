@@ -63,7 +63,8 @@ public sealed class LlamaBackend : IModelBackend
                 KVUnified = true,
             };
             var llamaContext = weights.CreateContext(parameters);
-            var engineOptions = new LlamaEngineOptions(options.MaxSequences, contextLength, batchSize, options.MaxQueue, Math.Min(options.PrefillChunk, batchSize));
+            var prefixCache = CanShareTokenRanges(weights) ? options.PrefixCacheTokens : 0;
+            var engineOptions = new LlamaEngineOptions(options.MaxSequences, contextLength, batchSize, options.MaxQueue, Math.Min(options.PrefillChunk, batchSize), prefixCache);
             return new LlamaModel(context, weights, llamaContext, options, engineOptions, _metrics?.For(context.ModelName, context.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         catch
@@ -71,6 +72,31 @@ public sealed class LlamaBackend : IModelBackend
             weights.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether a range of a sequence's positions can be shared into another sequence and the rest
+    /// cut off. Not for a recurrent state (Mamba, RWKV) or a hybrid model's recurrent layers (their
+    /// metadata has ssm, wkv or shortconv keys), which hold one state for the whole sequence, nor
+    /// for a sliding-window cache, which forgets old positions: the prefix cache is off for them.
+    /// </summary>
+    private static bool CanShareTokenRanges(LLamaWeights weights)
+    {
+        var handle = weights.NativeHandle;
+        if (handle.IsRecurrent || handle.SWACount > 0)
+        {
+            return false;
+        }
+
+        foreach (var key in weights.Metadata.Keys)
+        {
+            if (key.Contains(".ssm.", StringComparison.Ordinal) || key.Contains(".wkv.", StringComparison.Ordinal) || key.Contains(".shortconv.", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Loads the native library once, with llama.cpp's own logging kept to warnings and errors.</summary>

@@ -12,7 +12,8 @@ namespace Maas.Backends.Llama;
 /// between steps, admits queued sequences into free slots (iteration-level scheduling), then
 /// decodes one token for every generating sequence plus a chunk of pending prompt tokens in a
 /// single llama.cpp batch, samples, streams, and frees a finished or abandoned sequence's KV
-/// cache at once. Owns the context; the weights stay owned by the model.
+/// cache at once, or keeps its prompt's KV for the prompt-prefix cache
+/// (<c>LlamaEngine.PrefixCache.cs</c>). Owns the context; the weights stay owned by the model.
 /// </summary>
 internal sealed partial class LlamaEngine : IDisposable
 {
@@ -25,10 +26,13 @@ internal sealed partial class LlamaEngine : IDisposable
     private readonly Stack<int> _freeSlots = new();
     private readonly Thread _thread;
     private readonly LlamaMetrics.Recorder? _metrics;
+    private readonly PrefixCache _prefixes;
+    private readonly List<int> _freed = [];
     private volatile bool _stopping;
     private int _queued;
     private int _activeCount;
     private int _kvTokens;
+    private long _prefilledTokens;
 
     public LlamaEngine(LLamaContext context, LlamaEngineOptions options, bool[] endOfGeneration, LlamaMetrics.Recorder? metrics, string name)
     {
@@ -36,6 +40,7 @@ internal sealed partial class LlamaEngine : IDisposable
         _options = options;
         _endOfGeneration = endOfGeneration;
         _metrics = metrics;
+        _prefixes = new PrefixCache(options.PrefixCacheTokens);
         for (var slot = options.MaxSequences - 1; slot >= 0; slot--)
         {
             _freeSlots.Push(slot);
@@ -52,7 +57,13 @@ internal sealed partial class LlamaEngine : IDisposable
     /// <summary>Sequences waiting for a slot.</summary>
     public int QueuedSequences => Volatile.Read(ref _queued);
 
-    /// <summary>Fraction of the KV cache's cells in use, 0 to 1.</summary>
+    /// <summary>Prompt tokens decoded into the KV cache so far (reused prefixes not included).</summary>
+    public long PrefilledTokens => Interlocked.Read(ref _prefilledTokens);
+
+    /// <summary>
+    /// Fraction of the KV cache's cells held by running sequences, 0 to 1. Retained prefixes are
+    /// not counted: any request may evict them (<see cref="PrefixCacheTokens"/> says how many they hold).
+    /// </summary>
     public double KvCacheUsage => (double)Volatile.Read(ref _kvTokens) / (_options.ContextLength * _options.MaxSequences);
 
     /// <summary>
@@ -153,10 +164,10 @@ internal sealed partial class LlamaEngine : IDisposable
         FailAll(MaasError.Unavailable("The model was unloaded while this request ran."));
     }
 
-    /// <summary>Moves queued sequences into free slots.</summary>
+    /// <summary>Moves queued sequences into free slots (a retained prefix gives its slot up to a request).</summary>
     private void Admit()
     {
-        while (_freeSlots.Count > 0 && _pending.TryDequeue(out var sequence))
+        while ((_freeSlots.Count > 0 || _prefixes.Count > 0) && _pending.TryDequeue(out var sequence))
         {
             Interlocked.Decrement(ref _queued);
             if (sequence.Cancellation.IsCancellationRequested)
@@ -165,7 +176,7 @@ internal sealed partial class LlamaEngine : IDisposable
                 continue;
             }
 
-            sequence.SlotId = _freeSlots.Pop();
+            AssignSlot(sequence);
             _active.Add(sequence);
             Interlocked.Increment(ref _activeCount);
             _metrics?.QueueWait(Stopwatch.GetElapsedTime(sequence.EnqueuedAt));
@@ -213,6 +224,7 @@ internal sealed partial class LlamaEngine : IDisposable
             }
 
             budget -= take;
+            Interlocked.Add(ref _prefilledTokens, take);
         }
 
         UpdateKvUsage();
@@ -269,7 +281,7 @@ internal sealed partial class LlamaEngine : IDisposable
             return;
         }
 
-        writer.TryWrite(new GenerationChunk(text, sequence.Generated, null));
+        writer.TryWrite(new GenerationChunk(text, sequence.Generated, null) { CachedPromptTokens = sequence.CachedTokens });
     }
 
     /// <summary>
@@ -285,7 +297,7 @@ internal sealed partial class LlamaEngine : IDisposable
 
     private void Finish(LlamaSequence sequence, string text, FinishReason reason)
     {
-        sequence.Output.Writer.TryWrite(new GenerationChunk(text, sequence.Generated, reason));
+        sequence.Output.Writer.TryWrite(new GenerationChunk(text, sequence.Generated, reason) { CachedPromptTokens = sequence.CachedTokens });
         sequence.Output.Writer.TryComplete();
         sequence.Finished = true;
         _metrics?.Finished(sequence.Generated, Stopwatch.GetElapsedTime(sequence.FirstTokenAt));
@@ -306,8 +318,11 @@ internal sealed partial class LlamaEngine : IDisposable
         Release();
     }
 
-    /// <summary>Frees the slot and KV cache of every finished sequence.</summary>
-    private void Release()
+    /// <summary>
+    /// Frees the slot and KV cache of every finished sequence, or with <paramref name="retain"/>
+    /// keeps its prompt's KV in the prefix cache.
+    /// </summary>
+    private void Release(bool retain = true)
     {
         for (var i = _active.Count - 1; i >= 0; i--)
         {
@@ -317,8 +332,15 @@ internal sealed partial class LlamaEngine : IDisposable
                 continue;
             }
 
-            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence.SlotId, -1, -1);
-            _freeSlots.Push(sequence.SlotId);
+            if (retain)
+            {
+                Retain(sequence);
+            }
+            else
+            {
+                FreeSlot(sequence.SlotId);
+            }
+
             _active.RemoveAt(i);
             Interlocked.Decrement(ref _activeCount);
         }
@@ -337,6 +359,8 @@ internal sealed partial class LlamaEngine : IDisposable
             }
         }
 
-        Release();
+        // After a failed decode no KV is trusted: neither the sequences' nor the retained prefixes'.
+        Release(retain: false);
+        DropPrefixes();
     }
 }

@@ -5,7 +5,8 @@ namespace Maas.Backends.Llama;
 /// <summary>
 /// Language-model metrics of one model version (meter <see cref="MeterName"/>): time to first
 /// token, time per output token, inter-token latency, queue wait, prompt and generated tokens,
-/// and gauges for active and queued sequences and KV cache usage. Tagged with model and version.
+/// prompt-prefix cache hits and reused tokens, and gauges for active and queued sequences, KV
+/// cache usage and retained prefix tokens. Tagged with model and version.
 /// </summary>
 public sealed class LlamaMetrics : IDisposable
 {
@@ -21,6 +22,8 @@ public sealed class LlamaMetrics : IDisposable
     private readonly Histogram<double> _queueWait;
     private readonly Counter<long> _promptTokens;
     private readonly Counter<long> _generatedTokens;
+    private readonly Counter<long> _prefixHits;
+    private readonly Counter<long> _prefixReusedTokens;
     private readonly List<(LlamaEngine Engine, KeyValuePair<string, object?>[] Tags)> _engines = [];
     private readonly Lock _lock = new();
 
@@ -32,11 +35,14 @@ public sealed class LlamaMetrics : IDisposable
         _perOutputToken = _meter.CreateHistogram("maas.llm.time_per_output_token", "s", "Mean time per generated token after the first, per request.", advice: advice);
         _interToken = _meter.CreateHistogram("maas.llm.inter_token_latency", "s", "Time between two consecutive tokens of a sequence.", advice: advice);
         _queueWait = _meter.CreateHistogram("maas.llm.queue_wait", "s", "Time a sequence waited for a slot.", advice: advice);
-        _promptTokens = _meter.CreateCounter<long>("maas.llm.prompt_tokens", "{token}", "Prompt tokens prefilled.");
+        _promptTokens = _meter.CreateCounter<long>("maas.llm.prompt_tokens", "{token}", "Prompt tokens of requests that got a first token, reused ones included.");
         _generatedTokens = _meter.CreateCounter<long>("maas.llm.generated_tokens", "{token}", "Tokens generated.");
+        _prefixHits = _meter.CreateCounter<long>("maas.llm.prefix_cache.hits", "{request}", "Admitted requests whose prompt started with a cached prefix.");
+        _prefixReusedTokens = _meter.CreateCounter<long>("maas.llm.prefix_cache.reused_tokens", "{token}", "Prompt tokens whose KV was reused from the prefix cache instead of prefilled.");
         _meter.CreateObservableGauge("maas.llm.active_sequences", () => Observe(e => e.ActiveSequences), "{sequence}", "Sequences decoding now.");
         _meter.CreateObservableGauge("maas.llm.queued_sequences", () => Observe(e => e.QueuedSequences), "{sequence}", "Sequences waiting for a slot.");
         _meter.CreateObservableGauge("maas.llm.kv_cache_usage", () => Observe(e => e.KvCacheUsage), "1", "Fraction of KV cache cells in use.");
+        _meter.CreateObservableGauge("maas.llm.prefix_cache.tokens", () => Observe(e => e.PrefixCacheTokens), "{token}", "Prompt tokens held by retained prefixes.");
     }
 
     internal Recorder For(string model, string version) => new(this, [new("model", model), new("version", version)]);
@@ -88,6 +94,12 @@ public sealed class LlamaMetrics : IDisposable
         {
             metrics._firstToken.Record(elapsed.TotalSeconds, tags);
             metrics._promptTokens.Add(promptTokens, tags);
+        }
+
+        public void PrefixHit(int reusedTokens)
+        {
+            metrics._prefixHits.Add(1, tags);
+            metrics._prefixReusedTokens.Add(reusedTokens, tags);
         }
 
         public void InterToken(TimeSpan gap) => metrics._interToken.Record(gap.TotalSeconds, tags);

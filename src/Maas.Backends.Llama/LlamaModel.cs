@@ -56,6 +56,9 @@ internal sealed class LlamaModel : IModel, ITextGenerator
 
     public ModelMetadata Metadata { get; }
 
+    /// <summary>The decode loop, for its counters.</summary>
+    internal LlamaEngine Engine => _engine;
+
     public LanguageModelInfo Info { get; }
 
     public IModelInstance CreateInstance() => new UnsupportedTensorInstance(_name);

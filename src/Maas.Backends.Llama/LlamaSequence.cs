@@ -49,6 +49,9 @@ internal sealed class LlamaSequence
     /// <summary>Prompt tokens already decoded into the KV cache.</summary>
     public int Prefilled { get; set; }
 
+    /// <summary>Prompt tokens whose KV was copied from another sequence instead of prefilled.</summary>
+    public int CachedTokens { get; set; }
+
     /// <summary>Next KV position to write.</summary>
     public int Position { get; set; }
 

@@ -336,4 +336,36 @@ public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : ICl
         Assert.Contains(Idle, metrics, StringComparison.Ordinal);
         Assert.Contains("model=\"tiny-llm\"", metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SharedSystemPrompt_SecondChat_ReportsCachedTokens_InUsageAndMetrics()
+    {
+        var system = string.Concat(Enumerable.Repeat("The assistant speaks of tides and moons, briefly. ", 8));
+        JsonObject Body(string user, bool stream = false)
+        {
+            var body = Chat(user, 3, stream, stream ? new { stream_options = new { include_usage = true } } : null);
+            body["messages"]![0]!["content"] = system;
+            return body;
+        }
+
+        var first = await PostJsonAsync("/v1/chat/completions", Body("First question"));
+        var second = await PostJsonAsync("/v1/chat/completions", Body("Another one"));
+        var prompt = (int)second["usage"]!["prompt_tokens"]!;
+        var cached = (int)second["usage"]!["prompt_tokens_details"]!["cached_tokens"]!;
+        // The system prompt (over 80 tokens) came from the first chat; the user message did not.
+        Assert.True(cached > 80 && cached < prompt, $"cached_tokens {cached} of prompt_tokens {prompt}");
+        Assert.True((int)first["usage"]!["prompt_tokens_details"]!["cached_tokens"]! < 80);
+
+        var (events, _) = await PostStreamAsync("/v1/chat/completions", Body("A third", stream: true));
+        Assert.True((int)events[^1]["usage"]!["prompt_tokens_details"]!["cached_tokens"]! > 80);
+
+        var metrics = await Client.GetStringAsync("/metrics");
+        // At least the second and third chats hit, each reusing over 80 tokens.
+        var hits = System.Text.RegularExpressions.Regex.Match(metrics, "maas_llm_prefix_cache_hits_total\\{[^}]*model=\"tiny-llm\"[^}]*\\} (\\d+)");
+        var reused = System.Text.RegularExpressions.Regex.Match(metrics, "maas_llm_prefix_cache_reused_tokens_total\\{[^}]*model=\"tiny-llm\"[^}]*\\} (\\d+)");
+        Assert.True(hits.Success && reused.Success, metrics);
+        Assert.True(long.Parse(hits.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, hits.Value);
+        Assert.True(long.Parse(reused.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 160, reused.Value);
+        Assert.Contains("maas_llm_prefix_cache_tokens{", metrics, StringComparison.Ordinal);
+    }
 }

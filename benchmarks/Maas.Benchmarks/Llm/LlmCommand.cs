@@ -49,7 +49,8 @@ internal static class LlmCommand
         var maasDll = E2eCommand.DefaultMaasDll(root);
         var pin = CpuAffinity.IsAvailable && Environment.ProcessorCount >= 2;
         var config = "{\"llm\": {\"context_length\": " + ContextLength + ", \"max_sequences\": " + (Sequences + 1) + ", \"threads\": 1, \"batch_size\": " + BatchSize
-            + ", \"prefill_chunk\": " + prefillChunk + ", \"max_queue\": 8}}";
+            + ", \"prefill_chunk\": " + prefillChunk + ", \"max_queue\": 8, \"prefix_cache_tokens\": 0}}";
+        // The prefix cache is off: P7 and P8 send the same long prompt every round and measure its prefill.
         using var repository = new LlmRepository(model, config);
         using var server = ServerProcess.Start(maasDll, repository.Root, pin ? 0 : null, echo: false, []);
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
@@ -177,13 +178,13 @@ internal static class LlmCommand
 
     private static double Percentile(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -197,14 +198,20 @@ internal static class LlmCommand
     }
 
     /// <summary>A temporary repository with the GGUF linked as <c>bench/1/model.gguf</c>.</summary>
-    private sealed class LlmRepository : IDisposable
+    internal sealed class LlmRepository : IDisposable
     {
-        public LlmRepository(string model, string config)
+        public LlmRepository(string model, string config, string name = "bench")
         {
             Root = Path.Combine(Path.GetTempPath(), "maas-llm-bench-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(Path.Combine(Root, "bench", "1"));
-            File.CreateSymbolicLink(Path.Combine(Root, "bench", "1", "model.gguf"), model);
-            File.WriteAllText(Path.Combine(Root, "bench", "config.json"), config);
+            Add(model, config, name);
+        }
+
+        /// <summary>Links the GGUF as one more model, <c>name/1/model.gguf</c>.</summary>
+        public void Add(string model, string config, string name)
+        {
+            Directory.CreateDirectory(Path.Combine(Root, name, "1"));
+            File.CreateSymbolicLink(Path.Combine(Root, name, "1", "model.gguf"), model);
+            File.WriteAllText(Path.Combine(Root, name, "config.json"), config);
         }
 
         public string Root { get; }

@@ -7,6 +7,9 @@ namespace Maas.Benchmarks.Llm;
 /// <summary>One streamed completion as the client saw it: when it was sent and when each event arrived.</summary>
 internal sealed record StreamTiming(long SentAt, List<long> EventTimes, int CompletionTokens, int PromptTokens)
 {
+    /// <summary>usage.prompt_tokens_details.cached_tokens: prompt tokens served from the prefix cache.</summary>
+    public int CachedTokens { get; init; }
+
     public TimeSpan TimeToFirstToken => Stopwatch.GetElapsedTime(SentAt, EventTimes[0]);
 
     /// <summary>Tokens/s after the first token.</summary>
@@ -44,7 +47,7 @@ internal sealed class StreamClient(HttpClient http, string model)
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var times = new List<long>(maxTokens);
-        int completion = 0, promptTokens = 0;
+        int completion = 0, promptTokens = 0, cached = 0;
         while (await reader.ReadLineAsync() is { } line)
         {
             if (!line.StartsWith("data: {", StringComparison.Ordinal))
@@ -58,6 +61,7 @@ internal sealed class StreamClient(HttpClient http, string model)
             {
                 completion = (int)usage["completion_tokens"]!;
                 promptTokens = (int)usage["prompt_tokens"]!;
+                cached = (int?)usage["prompt_tokens_details"]?["cached_tokens"] ?? 0;
             }
 
             if (json["choices"] is JsonArray { Count: > 0 } choices && ((string?)choices[0]!["text"])?.Length > 0)
@@ -67,6 +71,6 @@ internal sealed class StreamClient(HttpClient http, string model)
             }
         }
 
-        return new StreamTiming(sent, times, completion, promptTokens);
+        return new StreamTiming(sent, times, completion, promptTokens) { CachedTokens = cached };
     }
 }

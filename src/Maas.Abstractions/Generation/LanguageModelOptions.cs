@@ -26,6 +26,14 @@ public sealed record LanguageModelOptions
     /// <summary>Requests waiting for a slot at most; more are refused (429). Default 64.</summary>
     public int MaxQueue { get; init; } = 64;
 
+    /// <summary>
+    /// Prompt tokens of finished requests whose KV stays in spare sequence slots, so a later
+    /// prompt starting with the same tokens (the same system prompt, say) prefills only the rest;
+    /// least recently used prefixes go first, and a request needing a slot always wins over a
+    /// kept prefix. 0 turns the prompt-prefix cache off. Default 4096, at most 1,048,576.
+    /// </summary>
+    public int PrefixCacheTokens { get; init; } = 4096;
+
     /// <summary>A chat template that replaces the one in the model's metadata.</summary>
     public string? ChatTemplate { get; init; }
 

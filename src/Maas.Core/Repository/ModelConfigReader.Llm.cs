@@ -43,6 +43,9 @@ public static partial class ModelConfigReader
                 case "max_queue":
                     llm = llm with { MaxQueue = ReadInt(property, "llm.", 0, MaxQueueSize, errors) };
                     break;
+                case "prefix_cache_tokens":
+                    llm = llm with { PrefixCacheTokens = ReadInt(property, "llm.", 0, 1 << 20, errors) };
+                    break;
                 case "default_max_tokens":
                     llm = llm with { DefaultMaxTokens = ReadInt(property, "llm.", 1, MaxContextLength, errors) };
                     break;
@@ -53,7 +56,7 @@ public static partial class ModelConfigReader
                     llm = llm with { DefaultSampling = ReadSampling(property.Value, errors) };
                     break;
                 default:
-                    errors.Add($"unknown field 'llm.{property.Name}' (known: context_length, max_sequences, threads, batch_size, prefill_chunk, max_queue, default_max_tokens, chat_template, sampling)");
+                    errors.Add($"unknown field 'llm.{property.Name}' (known: context_length, max_sequences, threads, batch_size, prefill_chunk, max_queue, prefix_cache_tokens, default_max_tokens, chat_template, sampling)");
                     break;
             }
         }

@@ -244,7 +244,7 @@ public class ModelConfigReaderTests
     [Fact]
     public void Parse_LlmSection_ReadsEveryField()
     {
-        var config = Parse("""{ "llm": { "context_length": 1024, "max_sequences": 8, "threads": 2, "batch_size": 128, "max_queue": 5, "default_max_tokens": 64, "chat_template": "chatml", "sampling": { "temperature": 0.5, "top_p": 0.9, "top_k": 40, "min_p": 0.05, "seed": 7 } } }""");
+        var config = Parse("""{ "llm": { "context_length": 1024, "max_sequences": 8, "threads": 2, "batch_size": 128, "max_queue": 5, "prefix_cache_tokens": 2048, "default_max_tokens": 64, "chat_template": "chatml", "sampling": { "temperature": 0.5, "top_p": 0.9, "top_k": 40, "min_p": 0.05, "seed": 7 } } }""");
 
         var llm = config.LanguageModel!;
         Assert.Equal(1024, llm.ContextLength);
@@ -252,6 +252,7 @@ public class ModelConfigReaderTests
         Assert.Equal(2, llm.Threads);
         Assert.Equal(128, llm.BatchSize);
         Assert.Equal(5, llm.MaxQueue);
+        Assert.Equal(2048, llm.PrefixCacheTokens);
         Assert.Equal(64, llm.DefaultMaxTokens);
         Assert.Equal("chatml", llm.ChatTemplate);
         Assert.Equal(0.5f, llm.DefaultSampling.Temperature);
@@ -262,10 +263,18 @@ public class ModelConfigReaderTests
     [Fact]
     public void Parse_LlmSection_WithBadValues_ListsEveryProblem()
     {
-        var error = ParseError("""{ "llm": { "max_sequences": 0, "sampling": { "temperature": 5 }, "colour": 1 } }""");
+        var error = ParseError("""{ "llm": { "max_sequences": 0, "prefix_cache_tokens": -1, "sampling": { "temperature": 5 }, "colour": 1 } }""");
 
         Assert.Contains("llm.max_sequences", error.Message);
+        Assert.Contains("'llm.prefix_cache_tokens' must be an integer from 0 to 1048576, not -1", error.Message);
         Assert.Contains("llm.sampling.temperature", error.Message);
         Assert.Contains("unknown field 'llm.colour'", error.Message);
+    }
+
+    [Fact]
+    public void Parse_LlmSection_PrefixCacheDefaultsOn_AndZeroTurnsItOff()
+    {
+        Assert.Equal(4096, Parse("""{ "llm": {} }""").LanguageModel!.PrefixCacheTokens);
+        Assert.Equal(0, Parse("""{ "llm": { "prefix_cache_tokens": 0 } }""").LanguageModel!.PrefixCacheTokens);
     }
 }

@@ -78,18 +78,20 @@ public static class OpenAIEndpoints
                 last = chunk;
             }
 
-            await writer.WriteCompleteAsync(context.Response, text.ToString(), last.Finish ?? FinishReason.Stop, session.PromptTokens, last.CompletionTokens, aborted);
+            await writer.WriteCompleteAsync(context.Response, text.ToString(), last.Finish ?? FinishReason.Stop, session.PromptTokens, last.CachedPromptTokens, last.CompletionTokens, aborted);
             return;
         }
 
         await OpenAIResponseWriter.StartStreamAsync(context.Response, aborted);
         var first = true;
         var completionTokens = 0;
+        var cachedTokens = 0;
         try
         {
             await foreach (var chunk in session.Chunks.ReadAllAsync(aborted))
             {
                 completionTokens = chunk.CompletionTokens;
+                cachedTokens = chunk.CachedPromptTokens;
                 if (chunk.Text.Length > 0 || (first && chat))
                 {
                     await writer.WriteChunkAsync(context.Response, chunk.Text, first, null, aborted);
@@ -109,7 +111,7 @@ public static class OpenAIEndpoints
 
         if (parsed.IncludeUsage)
         {
-            await writer.WriteUsageChunkAsync(context.Response, session.PromptTokens, completionTokens, aborted);
+            await writer.WriteUsageChunkAsync(context.Response, session.PromptTokens, cachedTokens, completionTokens, aborted);
         }
 
         await OpenAIResponseWriter.WriteDoneAsync(context.Response, aborted);

@@ -37,7 +37,7 @@ internal sealed class OpenAIResponseWriter
     private string ChunkObjectName => _chat ? "chat.completion.chunk" : "text_completion";
 
     /// <summary>The whole answer of a non-streamed request.</summary>
-    public async Task WriteCompleteAsync(HttpResponse response, string text, FinishReason finish, int promptTokens, int completionTokens, CancellationToken cancellationToken)
+    public async Task WriteCompleteAsync(HttpResponse response, string text, FinishReason finish, int promptTokens, int cachedTokens, int completionTokens, CancellationToken cancellationToken)
     {
         using var buffer = new PooledBufferWriter(512 + (text.Length * 2));
         using (var writer = new Utf8JsonWriter(buffer))
@@ -64,7 +64,7 @@ internal sealed class OpenAIResponseWriter
             writer.WriteString("finish_reason"u8, FinishName(finish));
             writer.WriteEndObject();
             writer.WriteEndArray();
-            WriteUsage(writer, promptTokens, completionTokens);
+            WriteUsage(writer, promptTokens, cachedTokens, completionTokens);
             writer.WriteEndObject();
         }
 
@@ -134,14 +134,14 @@ internal sealed class OpenAIResponseWriter
         }, cancellationToken);
 
     /// <summary>The usage chunk (<c>stream_options.include_usage</c>): no choices, the counts.</summary>
-    public Task WriteUsageChunkAsync(HttpResponse response, int promptTokens, int completionTokens, CancellationToken cancellationToken) =>
+    public Task WriteUsageChunkAsync(HttpResponse response, int promptTokens, int cachedTokens, int completionTokens, CancellationToken cancellationToken) =>
         WriteEventAsync(response, writer =>
         {
             writer.WriteStartObject();
             WriteHeader(writer, ChunkObjectName);
             writer.WriteStartArray("choices"u8);
             writer.WriteEndArray();
-            WriteUsage(writer, promptTokens, completionTokens);
+            WriteUsage(writer, promptTokens, cachedTokens, completionTokens);
             writer.WriteEndObject();
         }, cancellationToken);
 
@@ -184,12 +184,16 @@ internal sealed class OpenAIResponseWriter
         writer.WriteString("system_fingerprint"u8, "maas-" + ServerInfo.Version);
     }
 
-    private static void WriteUsage(Utf8JsonWriter writer, int promptTokens, int completionTokens)
+    /// <summary>OpenAI's usage object; <paramref name="cachedTokens"/> (prompt tokens served from the prefix cache) goes in prompt_tokens_details.</summary>
+    private static void WriteUsage(Utf8JsonWriter writer, int promptTokens, int cachedTokens, int completionTokens)
     {
         writer.WriteStartObject("usage"u8);
         writer.WriteNumber("prompt_tokens"u8, promptTokens);
         writer.WriteNumber("completion_tokens"u8, completionTokens);
         writer.WriteNumber("total_tokens"u8, promptTokens + completionTokens);
+        writer.WriteStartObject("prompt_tokens_details"u8);
+        writer.WriteNumber("cached_tokens"u8, cachedTokens);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
