@@ -60,6 +60,12 @@ internal sealed class GrpcErrorInterceptor : Interceptor
         }
     }
 
+    // The reset can reach the handler's read before the call's token flips (seen in CI): an I/O
+    // failure of the request or response stream itself is the client leaving, token or not.
+    private static bool IsTransportGone(Exception exception) =>
+        exception is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException
+        || exception.InnerException is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException;
+
     private RpcException? Translate(Exception exception, ServerCallContext context)
     {
         switch (exception)
@@ -68,7 +74,7 @@ internal sealed class GrpcErrorInterceptor : Interceptor
                 return null;
             case MaasError error:
                 return ToRpcException(error);
-            case Exception when context.CancellationToken.IsCancellationRequested:
+            case Exception when context.CancellationToken.IsCancellationRequested || IsTransportGone(exception):
                 // Once the client has cancelled or reset the call (or its deadline passed), the
                 // transport's reads and writes fail: OperationCanceledException, IOException
                 // ("The client reset the request stream"), InvalidOperationException ("the request

@@ -30,6 +30,18 @@ public sealed class GrpcErrorInterceptorTests
     }
 
     [Fact]
+    public async Task AStreamReset_BeforeTheCallsTokenFlips_IsStillCancelled_AndNoErrorIsLogged()
+    {
+        // Seen in CI: Kestrel's read fails with the reset before the call's token is cancelled.
+        var logger = new ListLogger<GrpcErrorInterceptor>();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => RunStreamAsync(logger, Transport("reset"), CancellationToken.None));
+
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task UnexpectedFailure_WhileTheCallIsLive_IsInternal_AndLoggedAsAnError()
     {
         var logger = new ListLogger<GrpcErrorInterceptor>();
