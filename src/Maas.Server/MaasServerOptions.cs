@@ -187,6 +187,11 @@ public sealed record MaasServerOptions
             errors.Add($"--host {Host} would serve every model to the network without authentication: give --auth-keys FILE (maas keys create makes one), or pass --allow-unauthenticated to accept that");
         }
 
+        if (AuditLog is not null && Path.GetDirectoryName(Path.GetFullPath(AuditLog)) is { } auditFolder && !Directory.Exists(auditFolder))
+        {
+            errors.Add($"--audit-log '{AuditLog}': the folder {auditFolder} does not exist");
+        }
+
         if ((TlsCert is null) != (TlsKey is null))
         {
             errors.Add("--tls-cert and --tls-key go together: the certificate and its private key, both PEM files");

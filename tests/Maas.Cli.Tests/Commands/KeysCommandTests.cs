@@ -80,4 +80,14 @@ public sealed class KeysCommandTests : IDisposable
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--host 0.0.0.0 would serve every model to the network without authentication", refused.Error);
     }
+
+    [Fact]
+    public async Task Serve_WithAnAuditLogInAMissingFolder_Refuses()
+    {
+        var result = await CliRun.InvokeAsync("serve", "-m", _folder, "--audit-log", Path.Combine(_folder, "no", "such", "audit.jsonl"), "--http-port", "0", "--grpc-port", "-1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--audit-log", result.Error);
+        Assert.Contains("does not exist", result.Error);
+    }
 }
