@@ -90,7 +90,9 @@ public static class MaasServer
         var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(InferenceMetrics.MeterName)
             .AddMeter(LlamaMetrics.MeterName)
-            .AddPrometheusExporter());
+            // No scrape cache (the exporter's default keeps an answer for 300 ms): a scrape right
+            // after a request must show it, and building the text is cheap next to a scrape interval.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         if (options.OtlpEndpoint is { } otlp)
         {
             // Only when asked: the request span and Maas's queue/compute/serialize spans, no payloads.

@@ -9,6 +9,7 @@ using Maas.TestModels.Gguf;
 namespace Maas.EndToEnd.Tests;
 
 /// <summary>A GGUF version loads and unloads like any model: explicit load, serve, unload while a stream runs, load again.</summary>
+[Collection(LanguageModelServers.Name)]
 public sealed class LanguageModelLifecycleTests
 {
     private const string Chat = """{"model": "tiny-llm", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 3, "temperature": 0}""";

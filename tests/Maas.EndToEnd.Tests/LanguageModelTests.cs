@@ -8,6 +8,7 @@ using Maas.EndToEnd.Tests.Support;
 namespace Maas.EndToEnd.Tests;
 
 /// <summary>The OpenAI API and KServe generate extension over real Kestrel, on the generated tiny GGUF.</summary>
+[Collection(LanguageModelServers.Name)]
 public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : IClassFixture<LanguageModelServerFixture>
 {
     private HttpClient Client => fixture.Server.Client;

@@ -8,8 +8,13 @@ namespace Maas.EndToEnd.Tests;
 /// <summary>Unloading releases what loading took: the real server process, the real MiniLM (91 MB of weights).</summary>
 public sealed class MemoryTests
 {
-    /// <summary>Growth allowed over the measured cycles: a leak of the model would be ~90 MB a cycle, ~900 MB in all.</summary>
-    private const long AllowedGrowthBytes = 150L * 1024 * 1024;
+    /// <summary>
+    /// Growth allowed over the 10 measured cycles: a leak of the model would be ~90 MB a cycle,
+    /// ~900 MB in all. The allocator's arenas and the managed heap (not compacted in a child we
+    /// cannot ask to collect) still move by up to ~175 MB between runs here, so the bound is a
+    /// third of a leak.
+    /// </summary>
+    private const long AllowedGrowthBytes = 300L * 1024 * 1024;
 
     [Fact]
     public async Task RepeatedLoadAndUnloadOfMiniLM_DoesNotGrowTheProcess()
@@ -34,7 +39,7 @@ public sealed class MemoryTests
         }
 
         // Warm-up cycles: the allocator and ONNX Runtime's arenas reach their steady size.
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 5; i++)
         {
             await CycleAsync();
         }

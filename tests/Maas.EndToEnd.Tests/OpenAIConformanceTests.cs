@@ -11,6 +11,7 @@ namespace Maas.EndToEnd.Tests;
 /// determinism, stop sequences, 8 concurrent streams, an aborted stream freeing its slot, and
 /// the 4xx errors. A missing SDK fails the test with the command that installs it.
 /// </summary>
+[Collection(LanguageModelServers.Name)]
 public sealed partial class OpenAIConformanceTests(LanguageModelServerFixture fixture, ITestOutputHelper output) : IClassFixture<LanguageModelServerFixture>
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(180);

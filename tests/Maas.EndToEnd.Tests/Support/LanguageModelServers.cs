@@ -1,0 +1,12 @@
+namespace Maas.EndToEnd.Tests.Support;
+
+/// <summary>
+/// The test classes that start a language-model server run one after another: each server's
+/// OpenTelemetry provider listens to every meter named "Maas.Llm" in the process, so two servers
+/// alive at once would see (and export) each other's LLM metrics.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class LanguageModelServers
+{
+    public const string Name = "Language-model servers";
+}
