@@ -6,6 +6,7 @@ using Maas.Core.Routing;
 using Maas.Core.Scheduling;
 using Maas.Core.Telemetry;
 using Maas.Models;
+using Maas.Pipelines.Execution;
 using Maas.Server.Frontends;
 using Maas.Server.Frontends.Grpc;
 using Maas.Server.Frontends.KServe;
@@ -65,6 +66,9 @@ public static class MaasServer
         builder.Services.AddSingleton<IModelBackend, OnnxBackend>();
         builder.Services.AddSingleton<LlamaMetrics>();
         builder.Services.AddSingleton<IModelBackend, LlamaBackend>();
+        // Pipelines call the other models through the router, which exists once the manager does.
+        builder.Services.AddSingleton<IModelBackend>(services => new PipelineBackend(() => services.GetRequiredService<IModelInvoker>()));
+        builder.Services.AddSingleton<IModelInvoker>(services => new RouterModelInvoker(services.GetRequiredService<ModelManager>(), services.GetRequiredService<ModelRouter>()));
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton(services =>
         {

@@ -23,7 +23,16 @@ public sealed partial class ModelManager
         try
         {
             var (backend, modelPath) = ChooseBackend(config, path);
-            model = backend.Load(new ModelLoadContext(name, number, modelPath, EngineFor(config)) { LanguageModel = config.LanguageModel });
+            model = backend.Load(new ModelLoadContext(name, number, modelPath, EngineFor(config)) { LanguageModel = config.LanguageModel, Pipeline = config.Pipeline });
+            if (model is IAsyncModel)
+            {
+                // A pipeline runs its requests itself; its model steps go through their own schedulers.
+                version.MarkReady(model, scheduler: null);
+                var loadedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                LifecycleLog.VersionLoaded(_logger, name, number, backend.Name, loadedMs);
+                return version;
+            }
+
             for (var i = 0; i < config.InstanceCount; i++)
             {
                 instances.Add(model.CreateInstance());
@@ -81,6 +90,13 @@ public sealed partial class ModelManager
 
     private (IModelBackend Backend, string ModelPath) ChooseBackend(ModelConfig config, string versionPath)
     {
+        if (config.Pipeline is not null)
+        {
+            var pipelines = _backends.FirstOrDefault(b => b.Name == ModelConfigReader.PipelineBackend)
+                ?? throw MaasError.Unsupported($"config.json declares a pipeline, but this server has no '{ModelConfigReader.PipelineBackend}' backend");
+            return (pipelines, versionPath);
+        }
+
         if (config.Backend is not null)
         {
             foreach (var backend in _backends)
@@ -99,6 +115,11 @@ public sealed partial class ModelManager
 
         foreach (var backend in _backends)
         {
+            if (backend.ModelFileName.Length == 0)
+            {
+                continue;
+            }
+
             var path = Path.Combine(versionPath, backend.ModelFileName);
             if (File.Exists(path))
             {
@@ -111,5 +132,5 @@ public sealed partial class ModelManager
 
     private string BackendNames() => string.Join(", ", _backends.Select(b => b.Name));
 
-    private string ModelFileNames() => string.Join(", ", _backends.Select(b => b.ModelFileName));
+    private string ModelFileNames() => string.Join(", ", _backends.Where(b => b.ModelFileName.Length > 0).Select(b => b.ModelFileName)) + " (or a 'pipeline' in config.json)";
 }

@@ -101,15 +101,32 @@ public sealed partial class ModelManager : IDisposable
         }
 
         LifecycleLog.Scanning(_logger, _root, directories.Count);
-        await Parallel.ForEachAsync(directories, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, async (directory, token) =>
+        // Pipelines call the other models: those load first, so a pipeline finds its steps ready.
+        var pipelines = directories.Where(IsPipeline).ToList();
+        foreach (var phase in new[] { directories.Except(pipelines).ToList(), pipelines })
         {
-            await ChangeModelAsync(directory.Name, () => ReconcileAsync(directory, configOverride: null, reloadAll: false, token), token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            await Parallel.ForEachAsync(phase, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, async (directory, token) =>
+            {
+                await ChangeModelAsync(directory.Name, () => ReconcileAsync(directory, configOverride: null, reloadAll: false, token), token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
 
         _startupComplete = true;
         var models = _models;
         var ready = models.Values.Count(m => m.IsFullyReady);
         LifecycleLog.RepositoryLoaded(_logger, ready, models.Count);
+    }
+
+    private static bool IsPipeline(ModelDirectory directory)
+    {
+        try
+        {
+            return directory.ConfigPath is { } path && ModelConfigReader.ReadFile(path).Pipeline is not null;
+        }
+        catch (Errors.MaasError)
+        {
+            return false; // reported when the model itself loads
+        }
     }
 
     // One change at a time per model; different models change in parallel.

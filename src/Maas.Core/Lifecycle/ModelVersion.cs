@@ -71,7 +71,7 @@ public sealed class ModelVersion : IDisposable
     /// <summary>Cumulative statistics (Triton's statistics extension).</summary>
     public InferenceStatistics Statistics { get; } = new();
 
-    /// <summary>The scheduler; null until the version has loaded.</summary>
+    /// <summary>The scheduler; null until the version has loaded, and for a model that runs its requests itself (<see cref="IAsyncModel"/>).</summary>
     public ModelScheduler? Scheduler => _scheduler;
 
     /// <summary>
@@ -83,25 +83,46 @@ public sealed class ModelVersion : IDisposable
     {
         // Unloading still serves: it is the drain of requests that hold a lease.
         var scheduler = _scheduler;
-        var metadata = _model?.Metadata;
-        if (State is not (ModelVersionState.Ready or ModelVersionState.Unloading) || scheduler is null || metadata is null)
+        var model = _model;
+        if (State is not (ModelVersionState.Ready or ModelVersionState.Unloading) || model is null || (scheduler is null && model is not IAsyncModel))
         {
             throw MaasError.Unavailable($"Model '{ModelName}' version {VersionText} is not ready ({State}{(Reason is null ? "" : ": " + Reason)}).");
         }
 
-        var outputs = RequestValidator.Validate(ModelName, metadata, request);
-        return _cache is null
-            ? scheduler.EnqueueAsync(request, outputs, cancellationToken)
-            : InferCachedAsync(_cache, scheduler, request, outputs, cancellationToken);
+        var outputs = RequestValidator.Validate(ModelName, model.Metadata, request);
+        Func<Task<InferenceResponse>> run = scheduler is not null
+            ? () => scheduler.EnqueueAsync(request, outputs, cancellationToken)
+            : () => RunDirectAsync((IAsyncModel)model, request, outputs, cancellationToken);
+        return _cache is null ? run() : InferCachedAsync(_cache, request, outputs, run);
     }
 
-    private async Task<InferenceResponse> InferCachedAsync(Caching.ResponseCache cache, ModelScheduler scheduler, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    private async Task<InferenceResponse> InferCachedAsync(Caching.ResponseCache cache, InferenceRequest request, IReadOnlyList<string> outputs, Func<Task<InferenceResponse>> run)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var hit = false;
-        var response = await cache.GetOrRunAsync(this, request, outputs, () => scheduler.EnqueueAsync(request, outputs, cancellationToken), h => hit = h).ConfigureAwait(false);
+        var response = await cache.GetOrRunAsync(this, request, outputs, run, h => hit = h).ConfigureAwait(false);
         (hit ? Statistics.CacheHit : Statistics.CacheMiss).Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return response;
+    }
+
+    // A model without a scheduler (a pipeline): the statistics a scheduler would keep are kept here.
+    private async Task<InferenceResponse> RunDirectAsync(IAsyncModel model, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await model.InferAsync(request, outputs, VersionText, cancellationToken).ConfigureAwait(false);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            Statistics.Success.Add(elapsed);
+            Statistics.RecordExecution(1, 1, TimeSpan.Zero, elapsed, TimeSpan.Zero, DateTimeOffset.UtcNow);
+            response.Timing = new InferenceTiming(TimeSpan.Zero, elapsed, 1);
+            return response;
+        }
+        catch
+        {
+            Statistics.Fail.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            throw;
+        }
     }
 
     /// <summary>
@@ -126,7 +147,7 @@ public sealed class ModelVersion : IDisposable
     /// <summary>Returns a lease taken with <see cref="TryAcquire"/>.</summary>
     public void Release() => Interlocked.Decrement(ref _leases);
 
-    internal void MarkReady(IModel model, ModelScheduler scheduler)
+    internal void MarkReady(IModel model, ModelScheduler? scheduler)
     {
         _model = model;
         _scheduler = scheduler;

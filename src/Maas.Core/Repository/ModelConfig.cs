@@ -67,4 +67,11 @@ public sealed record ModelConfig
 
     /// <summary>Language-model settings (<c>llm</c>: context length, sequences, threads, template, sampling); null uses the defaults.</summary>
     public Generation.LanguageModelOptions? LanguageModel { get; init; }
+
+    /// <summary>
+    /// The <c>pipeline</c> object as JSON text: the model is a graph of processors and other
+    /// models of the repository, read and checked by the pipeline backend when it loads. Null
+    /// for a model with a model file.
+    /// </summary>
+    public string? Pipeline { get; init; }
 }

@@ -126,8 +126,11 @@ public static partial class ModelConfigReader
                 case "llm":
                     config = config with { LanguageModel = ReadLanguageModel(property.Value, errors) };
                     break;
+                case "pipeline":
+                    config = config with { Pipeline = ReadPipeline(property.Value, errors) };
+                    break;
                 default:
-                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm)");
+                    errors.Add($"unknown field '{property.Name}' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm, pipeline)");
                     break;
             }
         }
@@ -145,6 +148,11 @@ public static partial class ModelConfigReader
             {
                 errors.Add($"'dynamic_batching.preferred_batch_sizes' has {size}, larger than max_batch_size {m}");
             }
+        }
+
+        if (config.Pipeline is not null)
+        {
+            CheckPipeline(config, errors);
         }
 
         if (config.Queue.DefaultPriorityLevel is { } level && level > config.Queue.PriorityLevels)

@@ -14,7 +14,7 @@ public sealed class ProcessorContext : IDisposable
 {
     private readonly IReadOnlyDictionary<string, Tensor> _inputs;
     private readonly Dictionary<string, Tensor> _outputs = new(StringComparer.Ordinal);
-    private readonly OwnedResources _owned = new();
+    private OwnedResources _owned = new();
 
     /// <summary>Creates a context over <paramref name="inputs"/> (keyed by port name).</summary>
     /// <param name="stepName">The step's name, for messages.</param>
@@ -108,6 +108,7 @@ public sealed class ProcessorContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(owner);
         owner.Add(_owned);
+        _owned = new OwnedResources();
     }
 
     /// <summary>Returns output memory that was not moved.</summary>

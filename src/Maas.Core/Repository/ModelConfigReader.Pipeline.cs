@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace Maas.Core.Repository;
+
+public static partial class ModelConfigReader
+{
+    /// <summary>The backend that runs models whose config.json declares a <c>pipeline</c>.</summary>
+    public const string PipelineBackend = "pipeline";
+
+    // The graph itself is read by the pipeline backend (it knows the processors); here only its
+    // shape and the fields that make no sense beside it are checked.
+    private static string? ReadPipeline(JsonElement element, List<string> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("'pipeline' must be an object with 'inputs', 'outputs' and 'steps' (see docs/pipelines.md)");
+            return null;
+        }
+
+        return element.GetRawText();
+    }
+
+    private static void CheckPipeline(ModelConfig config, List<string> errors)
+    {
+        if (config.Backend is not null && config.Backend != PipelineBackend)
+        {
+            errors.Add($"'backend' is '{config.Backend}', but a model with a 'pipeline' runs on the '{PipelineBackend}' backend; remove 'backend'");
+        }
+
+        if (config.Batching.MaxBatchSize is not null || config.Batching.PreferredBatchSizes.Count > 0 || config.InstanceCount != 1)
+        {
+            errors.Add("a pipeline does not batch or run instances itself: its model steps batch in their own models' config.json; remove 'max_batch_size', 'dynamic_batching' and 'instance_count'");
+        }
+
+        if (config.LanguageModel is not null)
+        {
+            errors.Add("'llm' does not apply to a pipeline");
+        }
+
+        if (config.Warmup is not null)
+        {
+            errors.Add("'warmup' does not apply to a pipeline: warm up its models in their own config.json");
+        }
+
+        using var pipeline = JsonDocument.Parse(config.Pipeline!);
+        if (config.ResponseCache && pipeline.RootElement.TryGetProperty("sequence", out _))
+        {
+            errors.Add("'response_cache' cannot be enabled for a sequence pipeline: its answers depend on the state of the sequence, not only on the request");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Maas.Core.Lifecycle;
+using Maas.Errors;
+using Maas.Inference;
+using Maas.Models;
+
+namespace Maas.Core.Routing;
+
+/// <summary>
+/// Calls repository models on behalf of another model (a pipeline's model steps) exactly as a
+/// client's request would go: routed by <see cref="ModelRouter"/>, holding a lease, through the
+/// version's scheduler, so concurrent pipeline requests batch in the model they share.
+/// </summary>
+public sealed class RouterModelInvoker : IModelInvoker
+{
+    private readonly ModelManager _manager;
+    private readonly ModelRouter _router;
+    private readonly TimeProvider _time;
+
+    /// <summary>Invokes the models of <paramref name="manager"/> through <paramref name="router"/>.</summary>
+    public RouterModelInvoker(ModelManager manager, ModelRouter router, TimeProvider? time = null)
+    {
+        _manager = manager;
+        _router = router;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public ModelMetadata GetMetadata(string model, TimeSpan wait)
+    {
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            var served = _manager.Find(model);
+            var version = served?.DefaultVersion;
+            if (version?.Metadata is { } metadata)
+            {
+                return metadata;
+            }
+
+            // Still loading (or not scanned yet, when both were added at once): wait a little.
+            var loading = served is null || served.Versions.Any(v => v.State == ModelVersionState.Loading);
+            if (!loading || _time.GetElapsedTime(started) >= wait)
+            {
+                if (served is null)
+                {
+                    throw MaasError.NotFound($"model '{model}' is not loaded (waited {wait.TotalSeconds:0} s); add it to the repository, or load it first in explicit mode");
+                }
+
+                // FindVersion throws the precise reason (no ready version, failed load, ...).
+                ModelRouter.FindVersion(served, null);
+                throw MaasError.Unavailable($"model '{model}' has no ready version");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<ModelCall> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var lease = _router.Acquire(request.ModelName, request.ModelVersion, label: null, request.Id);
+        try
+        {
+            var response = await lease.Version.InferAsync(request, cancellationToken).ConfigureAwait(false);
+            return new ModelCall(response, lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using Maas.Buffers;
+using Maas.Errors;
+using Maas.Inference;
+using Maas.Models;
+using Maas.Tensors;
+
+namespace Maas.Pipelines.Execution;
+
+/// <summary>
+/// A step that calls a model of the repository through the invoker: routed, leased and scheduled
+/// like a client's request, so concurrent pipeline requests batch in that model. Optionally runs
+/// the rows of one input one at a time (<c>scan</c>), carrying recurrent state between runs and,
+/// in a sequence, between requests.
+/// </summary>
+internal sealed class ModelStep : PipelineStep
+{
+    private readonly string _model;
+    private readonly string? _version;
+    private readonly string? _scan;
+    private readonly IReadOnlyList<ResolvedState> _state;
+    private readonly IReadOnlyList<TensorMetadata> _emptyOutputs;
+    private readonly List<RequestedOutput> _requested;
+
+    public ModelStep(string name, string model, string? version, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs, string? scan, IReadOnlyList<ResolvedState> state, ModelMetadata metadata)
+        : base(name, inputs, outputs)
+    {
+        _model = model;
+        _version = version;
+        _scan = scan;
+        _state = state;
+        _emptyOutputs = [.. Outputs.Keys.Select(port => metadata.FindOutput(port)!)];
+        _requested = [.. Outputs.Keys.Concat(state.Select(s => s.Output)).Select(port => new RequestedOutput(port))];
+    }
+
+    public override async ValueTask RunAsync(PipelineRun run)
+    {
+        var inputs = new List<Tensor>(Inputs.Count);
+        foreach (var (port, name) in Inputs)
+        {
+            var tensor = run.Get(name);
+            inputs.Add(new Tensor(port, tensor.DataType, tensor.Shape, tensor.Data));
+        }
+
+        var state = _state.Count == 0
+            ? null
+            : run.Sequence?.GetState(Name, CreateState) ?? CreateState();
+        if (_scan is null)
+        {
+            if (inputs.Any(t => t.Shape.Rank > 0 && t.Shape[0] == 0))
+            {
+                WriteEmpty(run);
+                return;
+            }
+
+            var call = await CallAsync(run, inputs, state).ConfigureAwait(false);
+            run.Scope.Add(call);
+            foreach (var (port, name) in Outputs)
+            {
+                run.Set(name, FindOutput(call.Response, port));
+            }
+
+            return;
+        }
+
+        await ScanAsync(run, inputs, state).ConfigureAwait(false);
+    }
+
+    private async Task ScanAsync(PipelineRun run, List<Tensor> inputs, RecurrentState? state)
+    {
+        var index = inputs.FindIndex(t => t.Name == _scan);
+        var scanned = inputs[index];
+        if (scanned.Shape.Rank == 0)
+        {
+            throw MaasError.InvalidArgument($"step '{Name}' scans the rows of '{Inputs[_scan!]}', which is a scalar");
+        }
+
+        var rows = (int)scanned.Shape[0];
+        if (rows == 0)
+        {
+            WriteEmpty(run);
+            return;
+        }
+
+        var rowDims = scanned.Shape.ToArray();
+        rowDims[0] = 1;
+        var rowBytes = scanned.Data.Length / rows;
+        var pieces = Outputs.Keys.ToDictionary(port => port, _ => new List<(TensorShape Shape, DataType Type, byte[] Data)>(rows), StringComparer.Ordinal);
+        for (var row = 0; row < rows; row++)
+        {
+            inputs[index] = new Tensor(scanned.Name, scanned.DataType, new TensorShape(rowDims), scanned.Data.Slice(row * rowBytes, rowBytes));
+            using var call = await CallAsync(run, inputs, state).ConfigureAwait(false);
+            foreach (var (port, list) in pieces)
+            {
+                var output = FindOutput(call.Response, port);
+                list.Add((output.Shape, output.DataType, output.Data.ToArray()));
+            }
+        }
+
+        foreach (var (port, list) in pieces)
+        {
+            run.Set(Outputs[port], Stack(run, port, list));
+        }
+    }
+
+    private async Task<ModelCall> CallAsync(PipelineRun run, List<Tensor> inputs, RecurrentState? state)
+    {
+        using var request = new InferenceRequest(_model, _version) { Outputs = _requested };
+        request.Inputs.AddRange(inputs);
+        if (state is not null)
+        {
+            for (var i = 0; i < _state.Count; i++)
+            {
+                request.Inputs.Add(new Tensor(_state[i].Input, _state[i].DataType, _state[i].Shape, state.Values[i]));
+            }
+        }
+
+        ModelCall call;
+        try
+        {
+            call = await run.Invoker.InferAsync(request, run.CancellationToken).ConfigureAwait(false);
+        }
+        catch (MaasError ex) when (ex.Code is MaasErrorCode.InvalidArgument or MaasErrorCode.NotFound or MaasErrorCode.Unavailable)
+        {
+            throw new MaasError(ex.Code, $"pipeline '{run.ModelName}' step '{Name}' (model '{_model}'): {ex.Message}", ex);
+        }
+
+        if (state is not null)
+        {
+            try
+            {
+                for (var i = 0; i < _state.Count; i++)
+                {
+                    var next = FindOutput(call.Response, _state[i].Output);
+                    if (next.Data.Length != state.Values[i].Length)
+                    {
+                        throw MaasError.Internal($"step '{Name}': state output '{_state[i].Output}' has shape {next.Shape}, but the state is {_state[i].Shape}");
+                    }
+
+                    next.Data.Span.CopyTo(state.Values[i]);
+                }
+            }
+            catch
+            {
+                call.Dispose();
+                throw;
+            }
+        }
+
+        return call;
+    }
+
+    private Tensor FindOutput(InferenceResponse response, string port)
+    {
+        foreach (var output in response.Outputs)
+        {
+            if (output.Name == port)
+            {
+                return output;
+            }
+        }
+
+        throw MaasError.Internal($"step '{Name}': model '{_model}' answered without output '{port}'");
+    }
+
+    private Tensor Stack(PipelineRun run, string port, List<(TensorShape Shape, DataType Type, byte[] Data)> pieces)
+    {
+        var first = pieces[0];
+        var dims = first.Shape.Rank == 0 ? [0L] : first.Shape.ToArray();
+        long rows = 0;
+        var bytes = 0;
+        foreach (var piece in pieces)
+        {
+            if (piece.Type != first.Type || piece.Shape.Rank != first.Shape.Rank || (piece.Shape.Rank > 0 && !piece.Shape.Dimensions[1..].SequenceEqual(first.Shape.Dimensions[1..])))
+            {
+                throw MaasError.Internal($"step '{Name}': output '{port}' changes shape between scanned rows ({first.Shape} then {piece.Shape}); it cannot be stacked");
+            }
+
+            rows += piece.Shape.Rank == 0 ? 1 : piece.Shape[0];
+            bytes += piece.Data.Length;
+        }
+
+        dims[0] = rows;
+        var buffer = new PooledBuffer(bytes);
+        run.Scope.Add(buffer);
+        var offset = 0;
+        foreach (var piece in pieces)
+        {
+            piece.Data.CopyTo(buffer.Span[offset..]);
+            offset += piece.Data.Length;
+        }
+
+        return new Tensor(port, first.Type, first.Shape.Rank == 0 ? TensorShape.Of(rows) : new TensorShape(dims), buffer.Memory);
+    }
+
+    // No rows to run (e.g. no text boxes were found): the model is not called, its outputs are empty.
+    private void WriteEmpty(PipelineRun run)
+    {
+        foreach (var output in _emptyOutputs)
+        {
+            var dims = output.Shape.ToArray();
+            for (var i = 0; i < dims.Length; i++)
+            {
+                dims[i] = i == 0 || dims[i] == TensorShape.Dynamic ? 0 : dims[i];
+            }
+
+            run.Set(Outputs[output.Name], new Tensor(output.Name, output.DataType, new TensorShape(dims), ReadOnlyMemory<byte>.Empty));
+        }
+    }
+
+    private RecurrentState CreateState() => new([.. _state.Select(s => new byte[checked((int)(s.Shape.ElementCount * s.DataType.ElementSize()))])]);
+
+    /// <summary>The recurrent state values of one step, in the order of its state definitions.</summary>
+    private sealed record RecurrentState(byte[][] Values);
+}
+
+/// <summary>A state definition checked against the model: datatype and concrete shape.</summary>
+internal sealed record ResolvedState(string Input, string Output, DataType DataType, TensorShape Shape);

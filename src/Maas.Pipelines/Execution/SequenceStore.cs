@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Maas.Errors;
+using Maas.Pipelines.Graph;
+using Maas.Pipelines.Processors;
+
+namespace Maas.Pipelines.Execution;
+
+/// <summary>
+/// The live sequences of one sequence pipeline (Triton's sequence extension): requests carry
+/// <c>sequence_id</c> (a positive integer or a string), <c>sequence_start</c> and
+/// <c>sequence_end</c>. Requests of one sequence run one at a time, in arrival order, against
+/// that sequence's state; different sequences run in parallel. A sequence idle for longer than
+/// the timeout is dropped with its state.
+/// </summary>
+internal sealed class SequenceStore : IDisposable
+{
+    public const string IdParameter = "sequence_id";
+    public const string StartParameter = "sequence_start";
+    public const string EndParameter = "sequence_end";
+
+    /// <summary>Longest string sequence id accepted.</summary>
+    public const int MaxIdLength = 256;
+
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly string _modelName;
+    private readonly SequenceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ITimer _sweeper;
+
+    public SequenceStore(string modelName, SequenceOptions options, TimeProvider? time = null)
+    {
+        _modelName = modelName;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        var period = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerSecond * 10));
+        _sweeper = _time.CreateTimer(_ => Sweep(), null, period, period);
+    }
+
+    /// <summary>Sequences held now.</summary>
+    public int Count => _slots.Count;
+
+    /// <summary>
+    /// Enters the sequence the request names and waits for its turn. Returns null for a request
+    /// that names none (it runs alone, as a whole stream). Throws InvalidArgument for an unknown
+    /// or malformed id, ResourceExhausted when a start finds the store full.
+    /// </summary>
+    public async Task<Turn?> EnterAsync(IReadOnlyDictionary<string, object>? parameters, CancellationToken cancellationToken)
+    {
+        var (id, start, end) = Read(parameters);
+        if (id is null)
+        {
+            return null;
+        }
+
+        Slot slot;
+        if (start)
+        {
+            if (!_slots.ContainsKey(id) && _slots.Count >= _options.MaxSequences)
+            {
+                Sweep();
+                if (_slots.Count >= _options.MaxSequences)
+                {
+                    throw MaasError.ResourceExhausted($"Model '{_modelName}' holds {_options.MaxSequences} sequences, its limit (pipeline.sequence.max_sequences); end sequences with sequence_end=true, or retry once idle ones expire ({_options.IdleTimeout.TotalSeconds:0} s).");
+                }
+            }
+
+            // A new start replaces a sequence of the same id: its state is discarded.
+            slot = new Slot(_time.GetTimestamp());
+            _slots[id] = slot;
+        }
+        else if (!_slots.TryGetValue(id, out slot!))
+        {
+            throw MaasError.InvalidArgument($"Sequence {id} of model '{_modelName}' is not active: send its first request with sequence_start=true. Sequences end with sequence_end=true, or after {_options.IdleTimeout.TotalSeconds:0} s without a request.");
+        }
+
+        await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (slot.Removed && !start)
+        {
+            slot.Gate.Release();
+            throw MaasError.InvalidArgument($"Sequence {id} of model '{_modelName}' ended or expired while this request waited; start a new one with sequence_start=true.");
+        }
+
+        return new Turn(this, id, slot, new SequenceContext(id, start, end, slot.State));
+    }
+
+    private void Leave(string id, Slot slot, bool end)
+    {
+        slot.LastUsed = _time.GetTimestamp();
+        if (end)
+        {
+            slot.Removed = true;
+            _slots.TryRemove(new KeyValuePair<string, Slot>(id, slot));
+        }
+
+        slot.Gate.Release();
+    }
+
+    private void Sweep()
+    {
+        foreach (var (id, slot) in _slots)
+        {
+            // A sequence whose request is running (gate taken) is never idle.
+            if (_time.GetElapsedTime(slot.LastUsed) > _options.IdleTimeout && slot.Gate.Wait(0))
+            {
+                try
+                {
+                    if (_time.GetElapsedTime(slot.LastUsed) > _options.IdleTimeout)
+                    {
+                        slot.Removed = true;
+                        _slots.TryRemove(new KeyValuePair<string, Slot>(id, slot));
+                    }
+                }
+                finally
+                {
+                    slot.Gate.Release();
+                }
+            }
+        }
+    }
+
+    private (string? Id, bool Start, bool End) Read(IReadOnlyDictionary<string, object>? parameters)
+    {
+        if (parameters is null)
+        {
+            return (null, false, false);
+        }
+
+        var start = ReadFlag(parameters, StartParameter);
+        var end = ReadFlag(parameters, EndParameter);
+        if (!parameters.TryGetValue(IdParameter, out var value))
+        {
+            return start || end
+                ? throw MaasError.InvalidArgument($"sequence_start/sequence_end were sent without sequence_id; model '{_modelName}' needs the sequence's id on every request of a sequence")
+                : (null, false, false);
+        }
+
+        var id = value switch
+        {
+            long number when number > 0 => number.ToString(CultureInfo.InvariantCulture),
+            string text when text.Length is > 0 and <= MaxIdLength => "s:" + text,
+            _ => throw MaasError.InvalidArgument($"sequence_id must be a positive integer or a non-empty string of at most {MaxIdLength} characters (0 means no sequence in Triton's protocol)"),
+        };
+        return (id, start, end);
+    }
+
+    private bool ReadFlag(IReadOnlyDictionary<string, object> parameters, string name) =>
+        parameters.TryGetValue(name, out var value) && value switch
+        {
+            bool flag => flag,
+            _ => throw MaasError.InvalidArgument($"parameter '{name}' of model '{_modelName}' must be true or false"),
+        };
+
+    public void Dispose() => _sweeper.Dispose();
+
+    internal sealed class Slot(long lastUsed)
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public Dictionary<string, object> State { get; } = new(StringComparer.Ordinal);
+
+        public long LastUsed { get; set; } = lastUsed;
+
+        public volatile bool Removed;
+    }
+
+    /// <summary>A request's turn in its sequence; dispose when the request has finished.</summary>
+    internal sealed class Turn : IDisposable
+    {
+        private readonly SequenceStore _store;
+        private readonly string _id;
+        private readonly Slot _slot;
+        private int _left;
+
+        internal Turn(SequenceStore store, string id, Slot slot, SequenceContext context)
+        {
+            _store = store;
+            _id = id;
+            _slot = slot;
+            Context = context;
+        }
+
+        public SequenceContext Context { get; }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                _store.Leave(_id, _slot, Context.End);
+            }
+        }
+    }
+}

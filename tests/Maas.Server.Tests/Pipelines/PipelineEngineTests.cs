@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Maas.Server.Tests.Support;
+using Maas.TestModels;
+using static Maas.Server.Tests.Support.KServeJson;
+
+namespace Maas.Server.Tests.Pipelines;
+
+/// <summary>
+/// The pipeline mechanism on small generated models: model steps chained by named tensors,
+/// wiring checked at load, recurrent state carried across scanned rows and across the requests of
+/// a sequence, and sequences kept apart.
+/// </summary>
+public sealed class PipelineEngineTests
+{
+    // y = x + state; stateN = y: the running sum of everything the sequence has sent.
+    private static byte[] Accumulator() =>
+        new OnnxGraphBuilder("accumulator")
+            .AddInput("x", OnnxElementType.Float, "batch", 1)
+            .AddInput("state", OnnxElementType.Float, "batch", 1)
+            .AddOutput("y", OnnxElementType.Float, "batch", 1)
+            .AddOutput("stateN", OnnxElementType.Float, "batch", 1)
+            .AddNode("Add", ["x", "state"], ["y"])
+            .AddNode("Identity", ["y"], ["stateN"])
+            .Build();
+
+    private const string ChainConfig = """
+        {"pipeline": {
+          "inputs": [{"name": "a", "datatype": "FP32", "dims": [-1, 4]}, {"name": "b", "datatype": "FP32", "dims": [-1, 4]}],
+          "outputs": [{"name": "total", "datatype": "FP32", "dims": [-1, 4]}],
+          "steps": [
+            {"name": "first", "model": "add", "inputs": {"a": "a", "b": "b"}, "outputs": {"sum": "ab"}},
+            {"name": "second", "model": "add", "inputs": {"a": "ab", "b": "b"}, "outputs": {"sum": "total"}}
+          ]}}
+        """;
+
+    private const string RunningSumConfig = """
+        {"pipeline": {
+          "inputs": [{"name": "x", "datatype": "FP32", "dims": [-1, 1]}],
+          "outputs": [{"name": "sums", "datatype": "FP32", "dims": [-1, 1]}],
+          "sequence": {"idle_timeout_seconds": 60},
+          "steps": [
+            {"name": "sum", "model": "accumulator", "scan": "x", "inputs": {"x": "x"}, "outputs": {"y": "sums"},
+             "state": [{"input": "state", "output": "stateN", "dims": [1, 1]}]}
+          ]}}
+        """;
+
+    [Fact]
+    public async Task Model_steps_chain_through_named_tensors_and_the_pipeline_has_its_own_signature()
+    {
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add()).AddFile("twice/config.json", ChainConfig);
+        Directory.CreateDirectory(repo.PathOf("twice", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root);
+
+        using var response = await server.Client.PostAsync("/v2/models/twice/infer", Json("""
+            {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]},
+                        {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [10, 20, 30, 40]}]}
+            """));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await ReadJsonAsync(response);
+        Assert.Equal("twice", json["model_name"]!.GetValue<string>());
+        var output = json["outputs"]![0]!;
+        Assert.Equal("total", output["name"]!.GetValue<string>());
+        Assert.Equal([21f, 42f, 63f, 84f], output["data"]!.AsArray().Select(v => v!.GetValue<float>()));
+
+        var metadata = await ReadJsonAsync(await server.Client.GetAsync("/v2/models/twice"));
+        Assert.Equal("maas_pipeline", metadata["platform"]!.GetValue<string>());
+        Assert.Equal(["a", "b"], metadata["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+        Assert.Equal(["total"], metadata["outputs"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_step_that_reads_a_missing_tensor_fails_the_load_with_the_step_port_and_tensor()
+    {
+        var broken = ChainConfig.Replace("\"a\": \"ab\"", "\"a\": \"abc\"", StringComparison.Ordinal);
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add()).AddFile("twice/config.json", broken);
+        Directory.CreateDirectory(repo.PathOf("twice", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root);
+
+        using var response = await server.Client.PostAsync("/v2/models/twice/infer", Json("""{"inputs": []}"""));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var error = await ReadErrorAsync(response);
+        Assert.Contains("step 'second' (model 'add') input 'a' reads tensor 'abc', which is not a pipeline input, a constant or an output of an earlier step", error, StringComparison.Ordinal);
+        Assert.Contains("tensors so far: a, b, ab", error, StringComparison.Ordinal);
+        // The models it calls are unaffected.
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/models/add/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Recurrent_state_flows_across_rows_and_requests_and_stays_within_its_sequence()
+    {
+        await using var server = await StartRunningSumAsync();
+
+        Assert.Equal(new[] { 1f, 3f, 6f }, await SendAsync(server, 7, [1, 2, 3], start: true));
+        Assert.Equal(new[] { 100f }, await SendAsync(server, "other", [100], start: true));
+        Assert.Equal(new[] { 10f }, await SendAsync(server, 7, [4]));
+        Assert.Equal(new[] { 105f }, await SendAsync(server, "other", [5], end: true));
+        Assert.Equal(new[] { 11f }, await SendAsync(server, 7, [1], end: true));
+
+        // Ended: the id is unknown until a new start, which begins from zero state.
+        using var late = await PostAsync(server, 7, [1], start: false, end: false);
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        Assert.Contains("Sequence 7 of model 'running-sum' is not active: send its first request with sequence_start=true", await ReadErrorAsync(late), StringComparison.Ordinal);
+        Assert.Equal(new[] { 2f }, await SendAsync(server, 7, [2], start: true, end: true));
+    }
+
+    [Fact]
+    public async Task A_request_without_a_sequence_runs_alone_from_zero_state()
+    {
+        await using var server = await StartRunningSumAsync();
+
+        using var response = await server.Client.PostAsync("/v2/models/running-sum/infer", Json("""{"inputs": [{"name": "x", "shape": [2, 1], "datatype": "FP32", "data": [5, 6]}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new[] { 5f, 11f }, Floats(await ReadJsonAsync(response)));
+    }
+
+    [Fact]
+    public async Task Interleaved_concurrent_sequences_never_see_each_others_state()
+    {
+        await using var server = await StartRunningSumAsync();
+        const int sequences = 8, chunks = 10;
+        var tasks = Enumerable.Range(1, sequences).Select(async id =>
+        {
+            var last = 0f;
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                var answer = await SendAsync(server, id, [id], start: chunk == 0, end: chunk == chunks - 1);
+                last = answer.Single();
+            }
+
+            return (id, last);
+        });
+
+        foreach (var (id, last) in await Task.WhenAll(tasks))
+        {
+            Assert.Equal(id * chunks, last);
+        }
+    }
+
+    [Fact]
+    public async Task Sequence_parameters_on_a_stateless_pipeline_are_refused()
+    {
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add()).AddFile("twice/config.json", ChainConfig);
+        Directory.CreateDirectory(repo.PathOf("twice", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root);
+
+        using var response = await server.Client.PostAsync("/v2/models/twice/infer", Json("""
+            {"parameters": {"sequence_id": 3, "sequence_start": true},
+             "inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]},
+                        {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}
+            """));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not a sequence model", await ReadErrorAsync(response), StringComparison.Ordinal);
+    }
+
+    private static async Task<InMemoryServer> StartRunningSumAsync()
+    {
+        var repo = new TestRepository().AddModel("accumulator", 1, Accumulator()).AddFile("running-sum/config.json", RunningSumConfig);
+        Directory.CreateDirectory(repo.PathOf("running-sum", "1"));
+        return await InMemoryServer.StartAsync(repo.Root);
+    }
+
+    private static async Task<float[]> SendAsync(InMemoryServer server, object id, float[] values, bool start = false, bool end = false)
+    {
+        using var response = await PostAsync(server, id, values, start, end);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Floats(await ReadJsonAsync(response));
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(InMemoryServer server, object id, float[] values, bool start, bool end)
+    {
+        var body = new JsonObject
+        {
+            ["parameters"] = new JsonObject { ["sequence_id"] = JsonValue.Create(id), ["sequence_start"] = start, ["sequence_end"] = end },
+            ["inputs"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "x", ["shape"] = new JsonArray(values.Length, 1), ["datatype"] = "FP32",
+                ["data"] = new JsonArray([.. values.Select(v => (JsonNode)v)]),
+            }),
+        };
+        return server.Client.PostAsync("/v2/models/running-sum/infer", Json(body));
+    }
+
+    private static float[] Floats(JsonNode json) => [.. json["outputs"]![0]!["data"]!.AsArray().Select(v => v!.GetValue<float>())];
+}
