@@ -6,6 +6,7 @@
 #   .models/repository/resnet18/1/model.onnx    ResNet18 featurizer     NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0
 #   .models/repository/small-cnn/1/model.onnx   generated, seeded       tools/Maas.TestModels
 #   .models/repository/silero-vad/1/model.onnx  Silero VAD v5           npm @ricky0123/vad-web 0.0.31
+#   .models/repository/minilm-embed, vad        pipelines: samples/pipelines/<name>/config.json + their files
 #   .models/data/minilm/vocab.txt               MiniLM WordPiece vocabulary
 #   .models/data/speech/*.wav, transcription    LibriVox 16 kHz speech  Debian pocketsphinx-testdata
 #
@@ -92,5 +93,17 @@ else
   mv "$staging" "$models/data/speech"
   echo "  data/speech: $(compgen -G "$models/data/speech/*.wav" | wc -l) wavs + transcription"
 fi
+
+# --- Pipelines (samples/pipelines): config.json from the source tree, files from the data above --
+# Always refreshed (they are small), so an edited sample reaches the demo repository.
+install_pipeline() {
+  local name="$1"
+  mkdir -p "$models/repository/$name/1"
+  place "$repo/samples/pipelines/$name/config.json" "repository/$name/config.json"
+}
+install_pipeline minilm-embed
+place "$models/data/minilm/vocab.txt" repository/minilm-embed/1/vocab.txt
+install_pipeline vad
+say "pipelines: minilm-embed, vad"
 
 say "done: $models/repository"

@@ -14,8 +14,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Maas.Server.Frontends.OpenAI;
 
 /// <summary>
-/// The OpenAI-compatible API for language models: <c>POST /v1/chat/completions</c>,
-/// <c>POST /v1/completions</c> (JSON or Server-Sent Events) and <c>GET /v1/models</c>. Errors are
+/// The OpenAI-compatible API: for language models <c>POST /v1/chat/completions</c> and
+/// <c>POST /v1/completions</c> (JSON or Server-Sent Events), for embedding models
+/// <c>POST /v1/embeddings</c>, and <c>GET /v1/models</c> listing both. Errors are
 /// answered in OpenAI's error shape by <see cref="OpenAIErrors"/>.
 /// </summary>
 public static class OpenAIEndpoints
@@ -28,6 +29,7 @@ public static class OpenAIEndpoints
         // OpenAIErrorShape: refusals before the handler (401, 403, 429) answer in OpenAI's error shape too.
         routes.MapPost("/v1/chat/completions", static context => HandleAsync(context, chat: true)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
         routes.MapPost("/v1/completions", static context => HandleAsync(context, chat: false)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
+        routes.MapPost("/v1/embeddings", static context => Guard(context, OpenAIEmbeddings.HandleAsync)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
         routes.MapGet("/v1/models", static context => Guard(context, ListModelsAsync)).WithMetadata(AccessRequirement.Authenticated, OpenAIErrorShape.Instance);
         return routes;
     }
@@ -118,7 +120,7 @@ public static class OpenAIEndpoints
     }
 
     /// <summary>With API keys on, the caller's key must have infer on the model the body names.</summary>
-    private static void CheckInferScope(HttpContext context, string model)
+    internal static void CheckInferScope(HttpContext context, string model)
     {
         var feature = SecurityMiddleware.Feature(context);
         feature.Model = model;
@@ -128,7 +130,7 @@ public static class OpenAIEndpoints
         }
     }
 
-    /// <summary><c>GET /v1/models</c>: the ready language models, with what their GGUF says.</summary>
+    /// <summary><c>GET /v1/models</c>: the ready language models, with what their GGUF says, and the embedding models.</summary>
     private static async Task ListModelsAsync(HttpContext context)
     {
         var manager = context.RequestServices.GetRequiredService<ModelManager>();
@@ -140,6 +142,20 @@ public static class OpenAIEndpoints
             writer.WriteStartArray("data"u8);
             foreach (var (name, model) in manager.Models)
             {
+                if (model.DefaultVersion is { State: ModelVersionState.Ready, Generator: null, Metadata: { } metadata } embedder
+                    && EmbeddingSignature.Find(metadata) is { } embedding)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("id"u8, name);
+                    writer.WriteString("object"u8, "model");
+                    writer.WriteNumber("created"u8, 0);
+                    writer.WriteString("owned_by"u8, "maas");
+                    writer.WriteString("version"u8, embedder.VersionText);
+                    writer.WriteNumber("dimensions"u8, embedding.Embedding.Shape[1]);
+                    writer.WriteEndObject();
+                    continue;
+                }
+
                 if (model.DefaultVersion is not { State: ModelVersionState.Ready, Generator: { } generator } version)
                 {
                     continue;
