@@ -149,6 +149,18 @@ public sealed class WordPieceTokenizerTests
     }
 
     [Fact]
+    public void A_vocabulary_without_the_special_tokens_is_a_load_error()
+    {
+        var folder = Directory.CreateTempSubdirectory("maas-wordpiece-").FullName;
+        File.WriteAllText(Path.Combine(folder, "vocab.txt"), "hello\nworld\n");
+
+        var error = Assert.Throws<MaasError>(() => Create(new WordPieceTokenizerFactory(), "{}", folder));
+
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("is not a WordPiece vocabulary", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Concurrent_runs_give_the_same_ids()
     {
         var sentences = new[] { "This is an example sentence", "hello world", "Café naïve RÉSUMÉ", "hi" };

@@ -15,7 +15,7 @@ internal sealed class BpeTokenizerProcessor : Processor
     private readonly TokenizerSettings _settings;
     private readonly int _padId;
 
-    /// <summary>Wraps a loaded tokenizer (Microsoft.ML.Tokenizers tokenizers are safe to share between threads).</summary>
+    /// <summary>Wraps a loaded tokenizer, which every request then uses at once (the tests run it from many threads).</summary>
     /// <param name="tokenizer">The byte-level BPE tokenizer.</param>
     /// <param name="settings">Length and padding.</param>
     /// <param name="padId">The id written into padding positions (their attention_mask is 0).</param>

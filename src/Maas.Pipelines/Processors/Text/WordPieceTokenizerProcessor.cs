@@ -15,7 +15,7 @@ internal sealed class WordPieceTokenizerProcessor : Processor
     private readonly bool _lowercase;
     private readonly TokenizerSettings _settings;
 
-    /// <summary>Wraps a loaded tokenizer (Microsoft.ML.Tokenizers tokenizers are safe to share between threads).</summary>
+    /// <summary>Wraps a loaded tokenizer, which every request then uses at once (the tests run it from many threads).</summary>
     /// <param name="tokenizer">The tokenizer, created with the same <paramref name="lowercase"/>.</param>
     /// <param name="lowercase">True for uncased vocabularies: the text is lowercased and its accents stripped.</param>
     /// <param name="settings">Length and padding.</param>
