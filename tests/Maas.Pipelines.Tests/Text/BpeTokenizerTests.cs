@@ -79,4 +79,16 @@ public sealed class BpeTokenizerTests
         Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
         Assert.Contains("do not load as byte-level BPE", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Concurrent_runs_give_the_same_ids()
+    {
+        var step = Create(new BpeTokenizerFactory(), "{}", Folder());
+
+        Parallel.For(0, 200, i =>
+        {
+            using var context = Run(step, ("text", Strings(i % 2 == 0 ? "hello world!" : "é hello")));
+            Assert.Equal(i % 2 == 0 ? [12, 15, 3, 8, 16] : [17, 18, 5, 12], LongsOf(context, "input_ids"));
+        });
+    }
 }
