@@ -6,9 +6,11 @@ public static class ProcessorRegistry
     private static readonly IProcessorFactory[] Factories =
     [
         // Text
+        new Text.WordPieceTokenizerFactory(), new Text.BpeTokenizerFactory(), new Text.MeanPoolFactory(),
         // Image
         // Audio
         // Outputs
+        new Text.TopKFactory(),
     ];
 
     private static readonly Dictionary<string, IProcessorFactory> ByKind = Factories.ToDictionary(f => f.Kind, StringComparer.Ordinal);
