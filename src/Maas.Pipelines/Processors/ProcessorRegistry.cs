@@ -7,6 +7,7 @@ public static class ProcessorRegistry
     [
         // Text
         // Image
+        new Image.ImageDecodeFactory(), new Image.ImageTensorFactory(), new Image.TextBoxesFactory(), new Image.CropFactory(), new Image.CtcDecodeFactory(),
         // Audio
         // Outputs
     ];
