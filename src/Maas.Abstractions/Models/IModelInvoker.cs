@@ -16,6 +16,12 @@ public interface IModelInvoker
     ModelMetadata GetMetadata(string model, TimeSpan wait);
 
     /// <summary>
+    /// The most rows one request to <paramref name="model"/> may carry (its <c>max_batch_size</c>);
+    /// 0 when the model does not batch, so its first dimension is not limited by the server.
+    /// </summary>
+    int GetMaxBatchSize(string model, string? version);
+
+    /// <summary>
     /// Routes <paramref name="request"/> (by its <see cref="InferenceRequest.ModelName"/> and
     /// version) and runs it. The caller keeps the request and disposes the result once it has
     /// read the outputs: that releases the response and the version's lease.

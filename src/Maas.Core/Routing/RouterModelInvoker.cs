@@ -56,6 +56,10 @@ public sealed class RouterModelInvoker : IModelInvoker
     }
 
     /// <inheritdoc/>
+    public int GetMaxBatchSize(string model, string? version) =>
+        ModelRouter.FindVersion(_router.ResolveModel(model), version).Scheduler?.MaxBatchSize ?? 0;
+
+    /// <inheritdoc/>
     public async Task<ModelCall> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

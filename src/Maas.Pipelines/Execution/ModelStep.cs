@@ -52,6 +52,14 @@ internal sealed class ModelStep : PipelineStep
                 return;
             }
 
+            var rows = inputs[0].Shape.Rank > 0 ? inputs[0].Shape[0] : 0;
+            var limit = state is null ? run.Invoker.GetMaxBatchSize(_model, _version) : 0;
+            if (limit > 0 && rows > limit)
+            {
+                await RunInChunksAsync(run, inputs, (int)rows, limit).ConfigureAwait(false);
+                return;
+            }
+
             var call = await CallAsync(run, inputs, state).ConfigureAwait(false);
             run.Scope.Add(call);
             foreach (var (port, name) in Outputs)
@@ -99,6 +107,52 @@ internal sealed class ModelStep : PipelineStep
         foreach (var (port, list) in pieces)
         {
             run.Set(Outputs[port], Stack(run, port, list));
+        }
+    }
+
+    // More rows than the model's max_batch_size (e.g. many text lines of one image): the rows go
+    // as several requests at once, which its scheduler may batch with others, and are stacked back.
+    private async Task RunInChunksAsync(PipelineRun run, List<Tensor> inputs, int rows, int limit)
+    {
+        var chunks = new List<Task<ModelCall>>();
+        for (var first = 0; first < rows; first += limit)
+        {
+            var count = Math.Min(limit, rows - first);
+            var slice = new List<Tensor>(inputs.Count);
+            foreach (var input in inputs)
+            {
+                if (input.Shape.Rank == 0 || input.Shape[0] != rows)
+                {
+                    throw MaasError.InvalidArgument($"step '{Name}' splits {rows} rows into batches of {limit} (max_batch_size of model '{_model}'), but input '{input.Name}' has shape {input.Shape}; every input needs the same first dimension");
+                }
+
+                var rowBytes = input.Data.Length / rows;
+                var dims = input.Shape.ToArray();
+                dims[0] = count;
+                slice.Add(new Tensor(input.Name, input.DataType, new TensorShape(dims), input.Data.Slice(first * rowBytes, count * rowBytes)));
+            }
+
+            chunks.Add(CallAsync(run, slice, state: null));
+        }
+
+        try
+        {
+            await Task.WhenAll(chunks).ConfigureAwait(false);
+            foreach (var (port, name) in Outputs)
+            {
+                var pieces = chunks.Select(c => FindOutput(c.Result.Response, port)).Select(t => (t.Shape, t.DataType, t.Data.ToArray())).ToList();
+                run.Set(name, Stack(run, port, pieces));
+            }
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+            {
+                if (chunk.IsCompletedSuccessfully)
+                {
+                    chunk.Result.Dispose();
+                }
+            }
         }
     }
 

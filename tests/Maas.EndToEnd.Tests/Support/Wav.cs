@@ -42,4 +42,33 @@ internal static class Wav
 
         throw new InvalidDataException($"{path} has no data chunk.");
     }
+
+    /// <summary>A complete 16-bit PCM WAV file of <paramref name="samples"/> (in [-1, 1]) with <paramref name="channels"/> identical channels.</summary>
+    public static byte[] Encode16(ReadOnlySpan<float> samples, int sampleRate, int channels = 1)
+    {
+        var dataBytes = samples.Length * 2 * channels;
+        var file = new byte[44 + dataBytes];
+        "RIFF"u8.CopyTo(file);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), 36 + dataBytes);
+        "WAVEfmt "u8.CopyTo(file.AsSpan(8));
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(16), 16);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(20), 1); // PCM
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(22), (short)channels);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(24), sampleRate);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(28), sampleRate * 2 * channels);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(32), (short)(2 * channels));
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(34), 16);
+        "data"u8.CopyTo(file.AsSpan(36));
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(40), dataBytes);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var value = (short)Math.Clamp(MathF.Round(samples[i] * 32767f), short.MinValue, short.MaxValue);
+            for (var c = 0; c < channels; c++)
+            {
+                BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(44 + (((i * channels) + c) * 2)), value);
+            }
+        }
+
+        return file;
+    }
 }

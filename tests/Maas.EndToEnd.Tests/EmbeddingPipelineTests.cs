@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Maas.Client;
+using Maas.Client.Grpc;
+using Maas.Client.Http;
+using Maas.EndToEnd.Tests.Support;
+
+namespace Maas.EndToEnd.Tests;
+
+/// <summary>
+/// The demo <c>minilm-embed</c> pipeline (WordPiece → MiniLM → mean pool + L2), configured in
+/// samples/pipelines only: a sentence in, its published embedding out, over the OpenAI
+/// embeddings API and over KServe v2.
+/// </summary>
+public sealed class EmbeddingPipelineTests(DemoServerFixture fixture) : IClassFixture<DemoServerFixture>
+{
+    private const string Sentence = "This is an example sentence";
+
+    [Fact]
+    public async Task OpenAI_embeddings_of_a_sentence_match_the_published_reference_with_usage()
+    {
+        var json = await PostEmbeddingsAsync(new JsonObject { ["model"] = "minilm-embed", ["input"] = Sentence, ["encoding_format"] = "float" });
+
+        Assert.Equal("list", json["object"]!.GetValue<string>());
+        Assert.Equal("minilm-embed", json["model"]!.GetValue<string>());
+        var item = Assert.Single(json["data"]!.AsArray())!;
+        Assert.Equal("embedding", item["object"]!.GetValue<string>());
+        Assert.Equal(0, item["index"]!.GetValue<int>());
+        var vector = item["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        Assert.Equal(384, vector.Length);
+        Assert.Equal(0.067657, vector[0], 1e-4);
+        Assert.Equal(0.063496, vector[1], 1e-4);
+        Assert.Equal(0.048713, vector[2], 1e-4);
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 1e-4);
+        // [CLS] this is an example sentence [SEP]
+        Assert.Equal(7, json["usage"]!["prompt_tokens"]!.GetValue<int>());
+        Assert.Equal(7, json["usage"]!["total_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task OpenAI_embeddings_of_an_array_in_base64_decode_to_the_same_floats_in_order()
+    {
+        string[] texts = [Sentence, "Pipelines serve whole models from configuration."];
+        var floats = await PostEmbeddingsAsync(new JsonObject { ["model"] = "minilm-embed", ["input"] = new JsonArray([.. texts.Select(t => (JsonNode)t)]) });
+        var base64 = await PostEmbeddingsAsync(new JsonObject { ["model"] = "minilm-embed", ["input"] = new JsonArray([.. texts.Select(t => (JsonNode)t)]), ["encoding_format"] = "base64" });
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var expected = floats["data"]![i]!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+            var bytes = Convert.FromBase64String(base64["data"]![i]!["embedding"]!.GetValue<string>());
+            Assert.Equal(i, base64["data"]![i]!["index"]!.GetValue<int>());
+            Assert.Equal(expected, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray());
+        }
+
+        Assert.NotEqual(floats["data"]![0]!["embedding"]!.ToJsonString(), floats["data"]![1]!["embedding"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{"model": "minilm-embed", "input": []}""", "send 1 to 2048 strings")]
+    [InlineData("""{"model": "minilm-embed", "input": [101, 2023]}""", "this server embeds text")]
+    [InlineData("""{"model": "minilm-embed", "input": ""}""", "is an empty string")]
+    [InlineData("""{"model": "minilm-embed", "input": "hi", "dimensions": 128}""", "makes 384-dimensional embeddings")]
+    [InlineData("""{"model": "minilm-embed", "input": "hi", "encoding_format": "int8"}""", "must be \"float\" or \"base64\"")]
+    [InlineData("""{"model": "minilm", "input": "hi"}""", "is not an embedding model")]
+    [InlineData("""{"model": "no-such-model", "input": "hi"}""", "Unknown model 'no-such-model'")]
+    public async Task Bad_embedding_requests_get_a_clear_error_in_OpenAI_shape(string body, string expected)
+    {
+        using var response = await fixture.Client.PostAsync("/v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{response.StatusCode}");
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Contains(expected, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Embedding_models_are_listed_by_the_OpenAI_models_route()
+    {
+        var json = JsonNode.Parse(await fixture.Client.GetStringAsync("/v1/models"))!;
+
+        var model = json["data"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "minilm-embed")!;
+        Assert.Equal(384, model["dimensions"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task KServe_clients_get_the_same_embeddings_over_REST_and_gRPC_and_a_batch_equals_its_parts()
+    {
+        string[] texts = [Sentence, "A second, somewhat longer sentence for the same batch."];
+        using var rest = new KServeHttpClient(fixture.Server.Address);
+        using var grpc = new KServeGrpcClient(fixture.Server.GrpcAddress);
+        var batch = new InferRequest("minilm-embed").WithInput(InferTensor.FromStrings("text", texts, texts.Length));
+        batch.Outputs.Add("embedding");
+
+        var byRest = (await rest.InferAsync(batch)).Output("embedding");
+        var byGrpc = (await grpc.InferAsync(batch)).Output("embedding");
+
+        Assert.Equal([2L, 384L], byRest.Shape);
+        Assert.Equal(byRest.Data.ToArray(), byGrpc.Data.ToArray());
+        var rows = byRest.ToArray<float>();
+        Assert.Equal(0.067657, rows[0], 1e-4);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = new InferRequest("minilm-embed").WithInput(InferTensor.FromStrings("text", [texts[i]], 1));
+            var single = (await rest.InferAsync(alone)).Output("embedding").ToArray<float>();
+            for (var d = 0; d < 384; d++)
+            {
+                Assert.Equal(single[d], rows[(i * 384) + d], 1e-5);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_UTF8_is_refused_and_the_pipeline_keeps_serving()
+    {
+        using var rest = new KServeHttpClient(fixture.Server.Address);
+        var bad = new InferRequest("minilm-embed").WithInput(InferTensor.FromBytes("text", [[0xC3, 0x28]], 1));
+
+        var error = await Assert.ThrowsAsync<MaasClientException>(() => rest.InferAsync(bad));
+
+        Assert.Equal(400, error.HttpStatus);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+        var good = new InferRequest("minilm-embed").WithInput(InferTensor.FromStrings("text", [Sentence], 1));
+        var answer = await rest.InferAsync(good);
+        Assert.Equal([1L, 384L], answer.Output("embedding").Shape);
+    }
+
+    private async Task<JsonNode> PostEmbeddingsAsync(JsonObject body)
+    {
+        using var response = await fixture.Client.PostAsync("/v1/embeddings", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonNode.Parse(text)!;
+    }
+}
