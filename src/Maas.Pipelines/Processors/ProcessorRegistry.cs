@@ -8,6 +8,7 @@ public static class ProcessorRegistry
         // Text
         // Image
         // Audio
+        new Audio.WavDecodeFactory(), new Audio.AudioFramesFactory(), new Audio.VadSegmentsFactory(),
         // Outputs
     ];
 
