@@ -127,7 +127,7 @@ internal static class WavReader
 
             var guid = fmt.Slice(24, 16);
             var subTag = BinaryPrimitives.ReadUInt16LittleEndian(guid);
-            if (guid[2] != 0 || guid[3] != 0 || !guid[4..].SequenceEqual(SubFormatSuffix))
+            if (!guid[2..].SequenceEqual(SubFormatSuffix))
             {
                 error = $"is WAVE_FORMAT_EXTENSIBLE with sub-format {new Guid(guid)}, which is not PCM or IEEE float; {Supported}";
                 return false;
