@@ -67,6 +67,16 @@ public sealed class WavDecodeTests
     }
 
     [Fact]
+    public void A_streamed_file_with_unknown_riff_and_data_sizes_decodes_to_its_end()
+    {
+        var wav = WavFile.Write(Signal, 1, 16_000);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), 0xFFFFFFFF);
+
+        Assert.Equal(Decode(WavFile.Write(Signal, 1, 16_000)), Decode(wav));
+    }
+
+    [Fact]
     public void An_empty_data_chunk_gives_no_samples()
     {
         Assert.Empty(Decode(WavFile.Write([], 1, 16_000)));

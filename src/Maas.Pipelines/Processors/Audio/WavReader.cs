@@ -36,8 +36,9 @@ internal static class WavReader
             return false;
         }
 
-        // The RIFF size is often wrong in streamed files; the bytes present are what counts.
-        var end = (int)Math.Min(file.Length, 8L + BinaryPrimitives.ReadUInt32LittleEndian(file[4..]));
+        // The RIFF size is often 0 or wrong in streamed files; the bytes present are what counts
+        // (scanning stops at the data once the format is known, so trailing bytes do not matter).
+        var end = file.Length;
         var hasFormat = false;
         var dataStart = -1;
         var offset = 12;
@@ -50,11 +51,11 @@ internal static class WavReader
             {
                 if (size == UnknownLength)
                 {
-                    size = (uint)(file.Length - body);
+                    size = (uint)(end - body);
                 }
-                else if (size > (uint)(file.Length - body))
+                else if (size > (uint)(end - body))
                 {
-                    error = $"is truncated: its data chunk declares {size} bytes but only {file.Length - body} follow; send the whole file";
+                    error = $"is truncated: its data chunk declares {size} bytes but only {end - body} follow; send the whole file";
                     return false;
                 }
 
