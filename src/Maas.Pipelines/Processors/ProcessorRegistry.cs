@@ -10,6 +10,7 @@ public static class ProcessorRegistry
         // Image
         new Image.ImageDecodeFactory(), new Image.ImageTensorFactory(), new Image.TextBoxesFactory(), new Image.CropFactory(), new Image.CtcDecodeFactory(),
         // Audio
+        new Audio.WavDecodeFactory(), new Audio.AudioFramesFactory(), new Audio.VadSegmentsFactory(),
         // Outputs
         new Text.TopKFactory(),
     ];
