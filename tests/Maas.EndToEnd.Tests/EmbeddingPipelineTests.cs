@@ -13,7 +13,8 @@ namespace Maas.EndToEnd.Tests;
 /// samples/pipelines only: a sentence in, its published embedding out, over the OpenAI
 /// embeddings API and over KServe v2.
 /// </summary>
-public sealed class EmbeddingPipelineTests(DemoServerFixture fixture) : IClassFixture<DemoServerFixture>
+[Collection(DemoServers.Name)]
+public sealed class EmbeddingPipelineTests(DemoServerFixture fixture)
 {
     private const string Sentence = "This is an example sentence";
 

@@ -12,7 +12,8 @@ namespace Maas.EndToEnd.Tests;
 /// recognition → CTC decode): an image rendered here goes in, its text lines come back exactly,
 /// with their boxes and scores.
 /// </summary>
-public sealed class OcrPipelineTests(DemoServerFixture fixture) : IClassFixture<DemoServerFixture>
+[Collection(DemoServers.Name)]
+public sealed class OcrPipelineTests(DemoServerFixture fixture)
 {
     private static readonly string[] Lines = ["Hello Maas 2026", "pipelines read text"];
 

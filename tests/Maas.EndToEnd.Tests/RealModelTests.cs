@@ -10,7 +10,8 @@ namespace Maas.EndToEnd.Tests;
 /// Real models over real HTTP and gRPC, through the .NET client: the answers a user would check
 /// against published values, and the same numbers whichever protocol carried them.
 /// </summary>
-public sealed class RealModelTests(DemoServerFixture fixture) : IClassFixture<DemoServerFixture>
+[Collection(DemoServers.Name)]
+public sealed class RealModelTests(DemoServerFixture fixture)
 {
     public static TheoryData<string> Transports() => ["rest-json", "rest-binary", "grpc-raw", "grpc-typed"];
 

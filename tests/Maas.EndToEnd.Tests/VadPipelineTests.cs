@@ -11,7 +11,8 @@ namespace Maas.EndToEnd.Tests;
 /// server-side → segments) as a stateful sequence: a LibriVox utterance sent as 0.5 s chunk-WAVs
 /// with sequence_id / sequence_start / sequence_end, over REST and over the gRPC stream.
 /// </summary>
-public sealed class VadPipelineTests(DemoServerFixture fixture) : IClassFixture<DemoServerFixture>
+[Collection(DemoServers.Name)]
+public sealed class VadPipelineTests(DemoServerFixture fixture)
 {
     private const int Rate = 16000;
     private const int ChunkSamples = Rate / 2;

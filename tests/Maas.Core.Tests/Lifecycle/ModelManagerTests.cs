@@ -156,7 +156,7 @@ public class ModelManagerTests
 
         var add = manager.Find("add")!;
         Assert.Equal(ModelVersionState.Unavailable, add.Versions[0].State);
-        Assert.Equal($"no model file in {repo.PathOf("add", "1")}; expected one of: model.onnx, model.gguf", add.Versions[0].Reason);
+        Assert.Equal($"no model file in {repo.PathOf("add", "1")}; expected one of: model.onnx, model.gguf (or a 'pipeline' in config.json)", add.Versions[0].Reason);
         Assert.Equal(ModelVersionState.Ready, add.Versions[1].State);
     }
 

@@ -149,7 +149,7 @@ public class ModelConfigReaderTests
     {
         var error = ParseError("""{ "backend": "onnxruntime", "colour": "blue" }""");
 
-        Assert.Contains("unknown field 'colour' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm)", error.Message);
+        Assert.Contains("unknown field 'colour' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm, pipeline)", error.Message);
     }
 
     [Fact]

@@ -25,3 +25,13 @@ public sealed class DemoServerFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>
+/// The test classes that share one demo server: it loads every demo model (MiniLM, ResNet18,
+/// PaddleOCR, Silero, the pipelines), so one per class would crowd 2 cores and memory.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DemoServers : ICollectionFixture<DemoServerFixture>
+{
+    public const string Name = "DemoServer";
+}
