@@ -74,6 +74,8 @@ internal sealed class SequenceStore : IDisposable
             throw MaasError.InvalidArgument($"Sequence {id} of model '{_modelName}' is not active: send its first request with sequence_start=true. Sequences end with sequence_end=true, or after {_options.IdleTimeout.TotalSeconds:0} s without a request.");
         }
 
+        // Everything from the frontend up to this wait runs synchronously, so requests of a gRPC
+        // stream (which runs several at once) queue here in arrival order: the gate is FIFO.
         await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (slot.Removed && !start)
         {
