@@ -21,49 +21,67 @@ internal sealed class HttpLoadTarget : ILoadTarget
 {
     private readonly HttpClient _client;
     private readonly Uri _uri;
-    private readonly byte[]? _body;
+    private readonly byte[]?[] _bodies;
     private readonly string _contentType;
     private readonly string? _headerLength;
     private readonly Func<int?> _serverPid;
     private readonly int? _serverCpuIndex;
     private readonly Func<BatchStats?>? _readStats;
-    private readonly byte[]? _rawRequest;
+    private readonly byte[][]? _rawRequests;
 
     /// <summary>
     /// <paramref name="raw"/>: each loop uses its own <see cref="RawHttpConnection"/> instead of
     /// <paramref name="client"/> (which still reads the server's statistics).
     /// </summary>
     public HttpLoadTarget(string name, HttpClient client, Uri uri, byte[]? body, string contentType, int? jsonLength, Func<int?> serverPid, int? serverCpu, Func<BatchStats?>? readStats, bool raw)
+        : this(name, client, uri, [body], contentType, jsonLength, serverPid, serverCpu, readStats, raw)
     {
+    }
+
+    private HttpLoadTarget(string name, HttpClient client, Uri uri, IReadOnlyList<byte[]?> bodies, string contentType, int? jsonLength, Func<int?> serverPid, int? serverCpu, Func<BatchStats?>? readStats, bool raw)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(bodies.Count);
         _serverCpuIndex = serverCpu;
         Name = name;
         _client = client;
         _uri = uri;
-        _body = body;
+        _bodies = [.. bodies];
         _contentType = contentType;
         _headerLength = jsonLength?.ToString(CultureInfo.InvariantCulture);
         _serverPid = serverPid;
         _readStats = readStats;
         if (raw)
         {
-            var headers = new List<KeyValuePair<string, string>>();
-            if (body is not null)
+            _rawRequests = new byte[_bodies.Length][];
+            for (var b = 0; b < _bodies.Length; b++)
             {
-                headers.Add(new("Content-Type", contentType));
-            }
+                var body = _bodies[b];
+                var headers = new List<KeyValuePair<string, string>>();
+                if (body is not null)
+                {
+                    headers.Add(new("Content-Type", contentType));
+                }
 
-            if (_headerLength is not null)
-            {
-                headers.Add(new(KServeBodies.HeaderLengthHeader, _headerLength));
-            }
+                if (_headerLength is not null)
+                {
+                    headers.Add(new(KServeBodies.HeaderLengthHeader, _headerLength));
+                }
 
-            _rawRequest = RawHttpConnection.Serialize(body is null ? "GET" : "POST", uri, headers, body);
+                _rawRequests[b] = RawHttpConnection.Serialize(body is null ? "GET" : "POST", uri, headers, body);
+            }
         }
     }
 
     public string Name { get; }
 
     public bool UsesConcurrency => true;
+
+    /// <summary>
+    /// POSTs of several bodies: loop <c>i</c> sends <c>bodies[i % bodies.Count]</c> every time (e.g.
+    /// one sentence per client), so each body is still built once.
+    /// </summary>
+    public static HttpLoadTarget PerLoop(string name, HttpClient client, Uri uri, IReadOnlyList<byte[]> bodies, string contentType, Func<int?> serverPid, int? serverCpu, Func<BatchStats?>? readStats, bool raw) =>
+        new(name, client, uri, [.. bodies], contentType, null, serverPid, serverCpu, readStats, raw);
 
     /// <summary>A target for KServe binary infer requests of <paramref name="payload"/> to model <paramref name="model"/>.</summary>
     public static HttpLoadTarget Infer(string name, HttpClient client, ServerProcess server, int? serverCpu, string model, ModelPayload payload, bool raw)
@@ -116,9 +134,10 @@ internal sealed class HttpLoadTarget : ILoadTarget
         var loops = new Task<List<long>>[concurrency];
         for (var i = 0; i < loops.Length; i++)
         {
-            loops[i] = _rawRequest is null
-                ? Task.Run(() => LoopAsync(start, end))
-                : Task.Factory.StartNew(() => RawLoop(_rawRequest, start, end), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var body = i % _bodies.Length;
+            loops[i] = _rawRequests is null
+                ? Task.Run(() => LoopAsync(_bodies[body], start, end))
+                : Task.Factory.StartNew(() => RawLoop(_rawRequests[body], start, end), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         var samples = await Task.WhenAll(loops);
@@ -150,14 +169,14 @@ internal sealed class HttpLoadTarget : ILoadTarget
             BatchStats.Between(statsBefore, statsAfter));
     }
 
-    private async Task<List<long>> LoopAsync(long start, long end)
+    private async Task<List<long>> LoopAsync(byte[]? body, long start, long end)
     {
         var samples = new List<long>(4096);
         var sink = new byte[64 * 1024];
         while (true)
         {
             var t0 = Stopwatch.GetTimestamp();
-            await SendAsync(sink);
+            await SendAsync(body, sink);
             if (Record(samples, t0, start, end))
             {
                 return samples;
@@ -203,13 +222,13 @@ internal sealed class HttpLoadTarget : ILoadTarget
         return false;
     }
 
-    private async Task SendAsync(byte[] sink)
+    private async Task SendAsync(byte[]? body, byte[] sink)
     {
-        using var request = new HttpRequestMessage(_body is null ? HttpMethod.Get : HttpMethod.Post, _uri);
-        if (_body is not null)
+        using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, _uri);
+        if (body is not null)
         {
             // Wraps the shared bytes without copying; disposed with the request.
-            request.Content = new ByteArrayContent(_body);
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.TryAddWithoutValidation("Content-Type", _contentType);
         }
 

@@ -192,7 +192,7 @@ internal static class LoadCommand
     /// servers and of this process together used at most 2% of a core. Returns the seconds it took,
     /// or null when it hit --jit-settle-max first.
     /// </summary>
-    private static double? SettleJit(IReadOnlyList<ILoadTarget> targets, IReadOnlyList<ServerProcess?> servers, LoadOptions options, Func<bool> cancelled)
+    internal static double? SettleJit(IReadOnlyList<ILoadTarget> targets, IReadOnlyList<ServerProcess?> servers, LoadOptions options, Func<bool> cancelled)
     {
         const double QuietShare = 0.02;
         const int QuietCycles = 3;

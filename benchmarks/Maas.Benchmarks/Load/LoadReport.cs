@@ -162,7 +162,7 @@ internal static class LoadReport
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         if (File.Exists("/proc/cpuinfo"))
         {
