@@ -152,6 +152,12 @@ internal static class EmbedCommand
             // The server was killed under the measurement loop on purpose: no stack trace.
             return 143;
         }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or AggregateException)
+        {
+            // A refused connection or an error answer: what the server said last tells why.
+            Console.Error.WriteLine($"embed: {ex.Message}{Environment.NewLine}the server's last output:{Environment.NewLine}{server.OutputTail}");
+            throw;
+        }
         finally
         {
             foreach (var target in targets)
