@@ -14,7 +14,7 @@ public sealed partial class ModelManager
     /// </summary>
     private async Task<ModelVersion> LoadVersionAsync(string name, long number, string path, ModelConfig config, CancellationToken cancellationToken)
     {
-        var version = new ModelVersion(name, number, config, StampOfModelFile(path), ResponseCache);
+        var version = new ModelVersion(name, number, config, StampOfModelFile(path), ResponseCache, _metrics);
         var started = Stopwatch.GetTimestamp();
         IModel? model = null;
         ModelScheduler? scheduler = null;

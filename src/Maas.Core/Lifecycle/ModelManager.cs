@@ -51,6 +51,7 @@ public sealed partial class ModelManager : IDisposable
         _time = time ?? TimeProvider.System;
         _hooks = hooks;
         metrics?.ObserveQueueDepth(ObserveQueueDepths);
+        metrics?.ObserveSequences(ObserveSequences);
     }
 
     /// <summary>
@@ -83,6 +84,20 @@ public sealed partial class ModelManager : IDisposable
                 if (version.Scheduler is { } scheduler)
                 {
                     yield return new(scheduler.QueueDepth, new("model", model.Name), new("version", version.VersionText));
+                }
+            }
+        }
+    }
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<long>> ObserveSequences()
+    {
+        foreach (var model in _models.Values)
+        {
+            foreach (var version in model.Versions)
+            {
+                if (version.SequenceModel is { } sequences)
+                {
+                    yield return new(sequences.LiveSequences, new("model", model.Name), new("version", version.VersionText));
                 }
             }
         }

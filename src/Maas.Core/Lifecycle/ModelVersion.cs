@@ -27,9 +27,11 @@ public sealed class ModelVersion : IDisposable
     private int _leases;
 
     private readonly Caching.ResponseCache? _cache;
+    private readonly InferenceMetrics? _metrics;
 
-    internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null, Caching.ResponseCache? cache = null)
+    internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null, Caching.ResponseCache? cache = null, InferenceMetrics? metrics = null)
     {
+        _metrics = metrics;
         _cache = config.ResponseCache ? cache : null;
         ModelName = modelName;
         Version = version;
@@ -68,6 +70,9 @@ public sealed class ModelVersion : IDisposable
     /// <summary>The text generator when this version is a language model; null for tensor models or until loaded.</summary>
     public Generation.ITextGenerator? Generator => _model as Generation.ITextGenerator;
 
+    /// <summary>The sequence model (a pipeline with <c>sequence</c>); null for every other model or until loaded.</summary>
+    public ISequenceModel? SequenceModel => _model as ISequenceModel;
+
     /// <summary>Cumulative statistics (Triton's statistics extension).</summary>
     public InferenceStatistics Statistics { get; } = new();
 
@@ -105,23 +110,41 @@ public sealed class ModelVersion : IDisposable
         return response;
     }
 
-    // A model without a scheduler (a pipeline): the statistics a scheduler would keep are kept here.
+    // A model without a scheduler (a pipeline): the statistics and metrics a scheduler would keep are kept here.
     private async Task<InferenceResponse> RunDirectAsync(IAsyncModel model, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        KeyValuePair<string, object?>[] tags = [new("model", ModelName), new("version", VersionText)];
+        _metrics?.InFlight.Add(1, tags);
+        var outcome = "error";
         try
         {
             var response = await model.InferAsync(request, outputs, VersionText, cancellationToken).ConfigureAwait(false);
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            outcome = "success";
             Statistics.Success.Add(elapsed);
             Statistics.RecordExecution(1, 1, TimeSpan.Zero, elapsed, TimeSpan.Zero, DateTimeOffset.UtcNow);
             response.Timing = new InferenceTiming(TimeSpan.Zero, elapsed, 1);
             return response;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
+        }
         catch
         {
             Statistics.Fail.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             throw;
+        }
+        finally
+        {
+            if (_metrics is { } metrics)
+            {
+                metrics.InFlight.Add(-1, tags);
+                metrics.Requests.Add(1, [tags[0], tags[1], new("outcome", outcome)]);
+                metrics.Duration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+            }
         }
     }
 

@@ -56,8 +56,17 @@ public sealed class RouterModelInvoker : IModelInvoker
     }
 
     /// <inheritdoc/>
-    public int GetMaxBatchSize(string model, string? version) =>
-        ModelRouter.FindVersion(_router.ResolveModel(model), version).Scheduler?.MaxBatchSize ?? 0;
+    public int GetMaxBatchSize(string model, string? version)
+    {
+        try
+        {
+            return ModelRouter.FindVersion(_router.ResolveModel(model), version).Scheduler?.MaxBatchSize ?? 0;
+        }
+        catch (MaasError)
+        {
+            return 0; // The call itself then fails, with the reason and the step that made it.
+        }
+    }
 
     /// <inheritdoc/>
     public async Task<ModelCall> InferAsync(InferenceRequest request, CancellationToken cancellationToken)

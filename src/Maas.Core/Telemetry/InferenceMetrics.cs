@@ -64,6 +64,10 @@ public sealed class InferenceMetrics : IDisposable
     public void ObserveQueueDepth(Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableUpDownCounter("maas.inference.queue.depth", observe, "{request}", "Requests waiting in model queues.");
 
+    /// <summary>Reports the live sequences of sequence models (pipelines with <c>sequence</c>) through <paramref name="observe"/>.</summary>
+    public void ObserveSequences(Func<IEnumerable<Measurement<long>>> observe) =>
+        _meter.CreateObservableUpDownCounter("maas.sequences.live", observe, "{sequence}", "Sequences started and neither ended nor expired, per sequence model.");
+
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 }

@@ -175,7 +175,10 @@ internal sealed class ModelStep : PipelineStep
         }
         catch (MaasError ex) when (ex.Code is MaasErrorCode.InvalidArgument or MaasErrorCode.NotFound or MaasErrorCode.Unavailable)
         {
-            throw new MaasError(ex.Code, $"pipeline '{run.ModelName}' step '{Name}' (model '{_model}'): {ex.Message}", ex);
+            // The client named the pipeline, which exists: a step model that is gone (unloaded,
+            // removed) makes the pipeline unavailable, not "not found".
+            var code = ex.Code == MaasErrorCode.NotFound ? MaasErrorCode.Unavailable : ex.Code;
+            throw new MaasError(code, $"pipeline '{run.ModelName}' step '{Name}' (model '{_model}'): {ex.Message}", ex);
         }
 
         if (state is not null)

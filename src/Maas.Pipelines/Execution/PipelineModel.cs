@@ -13,7 +13,7 @@ namespace Maas.Pipelines.Execution;
 /// many requests are in flight at once and batch there. Sequence pipelines first take the
 /// request's turn in its sequence.
 /// </summary>
-internal sealed class PipelineModel : IAsyncModel
+internal sealed class PipelineModel : IAsyncModel, ISequenceModel
 {
     public const string Platform = "maas_pipeline";
 
@@ -36,7 +36,7 @@ internal sealed class PipelineModel : IAsyncModel
     public ModelMetadata Metadata { get; }
 
     /// <summary>Live sequences; 0 for a stateless pipeline.</summary>
-    public int SequenceCount => _sequences?.Count ?? 0;
+    public int LiveSequences => _sequences?.Count ?? 0;
 
     public IModelInstance CreateInstance() =>
         throw new NotSupportedException("A pipeline runs its requests itself (IAsyncModel.InferAsync); it has no instances.");

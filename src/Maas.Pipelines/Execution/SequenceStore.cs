@@ -47,7 +47,7 @@ internal sealed class SequenceStore : IDisposable
     /// </summary>
     public async Task<Turn?> EnterAsync(IReadOnlyDictionary<string, object>? parameters, CancellationToken cancellationToken)
     {
-        var (id, start, end) = Read(parameters);
+        var (id, shown, start, end) = Read(parameters);
         if (id is null)
         {
             return null;
@@ -71,7 +71,7 @@ internal sealed class SequenceStore : IDisposable
         }
         else if (!_slots.TryGetValue(id, out slot!))
         {
-            throw MaasError.InvalidArgument($"Sequence {id} of model '{_modelName}' is not active: send its first request with sequence_start=true. Sequences end with sequence_end=true, or after {_options.IdleTimeout.TotalSeconds:0} s without a request.");
+            throw MaasError.InvalidArgument($"Sequence {shown} of model '{_modelName}' is not active: send its first request with sequence_start=true. Sequences end with sequence_end=true, or after {_options.IdleTimeout.TotalSeconds:0} s without a request.");
         }
 
         // Everything from the frontend up to this wait runs synchronously, so requests of a gRPC
@@ -80,10 +80,10 @@ internal sealed class SequenceStore : IDisposable
         if (slot.Removed && !start)
         {
             slot.Gate.Release();
-            throw MaasError.InvalidArgument($"Sequence {id} of model '{_modelName}' ended or expired while this request waited; start a new one with sequence_start=true.");
+            throw MaasError.InvalidArgument($"Sequence {shown} of model '{_modelName}' ended or expired while this request waited; start a new one with sequence_start=true.");
         }
 
-        return new Turn(this, id, slot, new SequenceContext(id, start, end, slot.State));
+        return new Turn(this, id, slot, new SequenceContext(shown, start, end, slot.State));
     }
 
     private void Leave(string id, Slot slot, bool end)
@@ -121,11 +121,12 @@ internal sealed class SequenceStore : IDisposable
         }
     }
 
-    private (string? Id, bool Start, bool End) Read(IReadOnlyDictionary<string, object>? parameters)
+    // The key keeps numeric and string ids apart (7 and "7" are two sequences); messages show the id as sent.
+    private (string? Key, string Shown, bool Start, bool End) Read(IReadOnlyDictionary<string, object>? parameters)
     {
         if (parameters is null)
         {
-            return (null, false, false);
+            return (null, "", false, false);
         }
 
         var start = ReadFlag(parameters, StartParameter);
@@ -134,16 +135,15 @@ internal sealed class SequenceStore : IDisposable
         {
             return start || end
                 ? throw MaasError.InvalidArgument($"sequence_start/sequence_end were sent without sequence_id; model '{_modelName}' needs the sequence's id on every request of a sequence")
-                : (null, false, false);
+                : (null, "", false, false);
         }
 
-        var id = value switch
+        return value switch
         {
-            long number when number > 0 => number.ToString(CultureInfo.InvariantCulture),
-            string text when text.Length is > 0 and <= MaxIdLength => "s:" + text,
+            long number when number > 0 => (number.ToString(CultureInfo.InvariantCulture), number.ToString(CultureInfo.InvariantCulture), start, end),
+            string text when text.Length is > 0 and <= MaxIdLength => ("s:" + text, $"'{text}'", start, end),
             _ => throw MaasError.InvalidArgument($"sequence_id must be a positive integer or a non-empty string of at most {MaxIdLength} characters (0 means no sequence in Triton's protocol)"),
         };
-        return (id, start, end);
     }
 
     private bool ReadFlag(IReadOnlyDictionary<string, object> parameters, string name) =>

@@ -157,6 +157,43 @@ public sealed class PipelineEngineTests
         Assert.Contains("is not a sequence model", await ReadErrorAsync(response), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task When_a_step_model_is_unloaded_the_pipeline_answers_503_naming_the_step()
+    {
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add()).AddFile("twice/config.json", ChainConfig);
+        Directory.CreateDirectory(repo.PathOf("twice", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root, o => o with { ModelControlMode = ModelControlMode.Explicit, LoadModels = ["twice", "add"] });
+        const string body = """
+            {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]},
+                        {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}
+            """;
+        using (var before = await server.Client.PostAsync("/v2/models/twice/infer", Json(body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using (var unload = await server.Client.PostAsync("/v2/repository/models/add/unload", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, unload.StatusCode);
+        }
+
+        using var after = await server.Client.PostAsync("/v2/models/twice/infer", Json(body));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.StatusCode);
+        Assert.Contains("pipeline 'twice' step 'first' (model 'add')", await ReadErrorAsync(after), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pipeline_requests_and_live_sequences_are_in_the_metrics()
+    {
+        await using var server = await StartRunningSumAsync();
+        Assert.Equal(new[] { 3f }, await SendAsync(server, "metrics-seq", [3], start: true));
+
+        var metrics = await server.Client.GetStringAsync("/metrics");
+
+        Assert.Matches("maas_inference_requests_total\\{[^}]*model=\"running-sum\"[^}]*outcome=\"success\"", metrics);
+        Assert.Matches("maas_sequences_live\\{[^}]*model=\"running-sum\"", metrics);
+    }
+
     private static async Task<InMemoryServer> StartRunningSumAsync()
     {
         var repo = new TestRepository().AddModel("accumulator", 1, Accumulator()).AddFile("running-sum/config.json", RunningSumConfig);
