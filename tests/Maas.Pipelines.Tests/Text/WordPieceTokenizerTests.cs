@@ -79,6 +79,23 @@ public sealed class WordPieceTokenizerTests
     }
 
     [Fact]
+    public void Pad_to_multiple_of_rounds_the_length_up_so_similar_texts_share_a_shape()
+    {
+        var step = Create(new WordPieceTokenizerFactory(), """{"max_length": 10, "pad_to_multiple_of": 4}""", MiniLmFolder);
+
+        using var three = Run(step, ("text", Strings("hi")));
+        using var seven = Run(step, ("text", Strings("This is an example sentence")));
+        using var capped = Run(step, ("text", Strings("This is an example sentence, and a longer one")));
+
+        Assert.Equal([1, 4], ShapeOf(three, "input_ids"));
+        Assert.Equal([101, 7632, 102, 0], LongsOf(three, "input_ids"));
+        Assert.Equal([1, 1, 1, 0], LongsOf(three, "attention_mask"));
+        Assert.Equal([1, 8], ShapeOf(seven, "input_ids"));
+        Assert.Equal([1, 10], ShapeOf(capped, "input_ids")); // 12 would pass max_length 10
+        Assert.Equal([10], LongsOf(capped, "token_count"));
+    }
+
+    [Fact]
     public void Longer_text_is_truncated_to_max_length_keeping_SEP()
     {
         var step = Create(new WordPieceTokenizerFactory(), """{"max_length": 4}""", MiniLmFolder);

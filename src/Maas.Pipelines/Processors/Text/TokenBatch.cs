@@ -16,27 +16,19 @@ internal static class TokenBatch
 
     /// <summary>
     /// Writes <paramref name="rows"/> (each at most <see cref="TokenizerSettings.MaxLength"/> ids)
-    /// padded with <paramref name="padId"/> to the longest row (at least 1), or to max_length when the
-    /// settings say so. Type ids are all zero: one segment per string.
+    /// padded with <paramref name="padId"/> to the longest row (at least 1, rounded up to
+    /// pad_to_multiple_of), or to max_length when the settings say so. Type ids are all zero: one
+    /// segment per string.
     /// </summary>
     public static void Write(ProcessorContext context, IReadOnlyList<int>[] rows, TokenizerSettings settings, long padId)
     {
-        var length = 0;
-        if (settings.PadToMaxLength)
+        var longest = 0;
+        foreach (var row in rows)
         {
-            length = settings.MaxLength;
-        }
-        else
-        {
-            foreach (var row in rows)
-            {
-                length = Math.Max(length, row.Count);
-            }
-
-            // A batch of empty strings still gets one (padding) column: models refuse a zero-length axis.
-            length = Math.Max(length, 1);
+            longest = Math.Max(longest, row.Count);
         }
 
+        var length = settings.PaddedLength(longest);
         var shape = TensorShape.Of(rows.Length, length);
         var ids = context.Output<long>("input_ids", DataType.Int64, shape);
         var mask = context.Output<long>("attention_mask", DataType.Int64, shape);
