@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Maas.Client;
 using Maas.Client.Grpc;
 using Maas.Client.Http;
@@ -33,6 +34,19 @@ public sealed class OcrPipelineTests(DemoServerFixture fixture)
         var b = boxes.ToArray<float>();
         Assert.True(b[1] < b[5], "the first line's box is above the second's");
         Assert.All(result.Output("scores").ToArray<float>(), s => Assert.True(s > 0.8, $"score {s}"));
+    }
+
+    [Fact]
+    public async Task TF_Serving_predict_takes_the_image_as_base64_and_answers_one_prediction_per_line()
+    {
+        var png = Render(Lines, SKEncodedImageFormat.Png);
+        var body = new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["b64"] = Convert.ToBase64String(png) }) };
+
+        using var response = await fixture.Client.PostAsync("/v1/models/ocr:predict", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.IsSuccessStatusCode, json.ToJsonString());
+        Assert.Equal(Lines, json["predictions"]!.AsArray().Select(p => p!["text"]!.GetValue<string>()));
     }
 
     [Fact]

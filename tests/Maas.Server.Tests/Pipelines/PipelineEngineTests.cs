@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Maas.Core.Scheduling;
 using Maas.Server.Tests.Support;
 using Maas.TestModels;
+using Microsoft.Extensions.DependencyInjection;
 using static Maas.Server.Tests.Support.KServeJson;
 
 namespace Maas.Server.Tests.Pipelines;
@@ -68,6 +70,33 @@ public sealed class PipelineEngineTests
         Assert.Equal("maas_pipeline", metadata["platform"]!.GetValue<string>());
         Assert.Equal(["a", "b"], metadata["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
         Assert.Equal(["total"], metadata["outputs"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Concurrent_pipeline_requests_batch_in_the_model_their_step_calls()
+    {
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add()).AddFile("twice/config.json", ChainConfig);
+        Directory.CreateDirectory(repo.PathOf("twice", "1"));
+        var hooks = new SchedulerHooks { HoldUntilQueued = 8 };
+        await using var server = await InMemoryServer.StartAsync(repo.Root, configure: b => b.Services.AddSingleton(hooks));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var response = await server.Client.PostAsync("/v2/models/twice/infer", Json($$"""
+                {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP32", "data": [{{i}}, 0, 0, 0]},
+                            {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]}]}
+                """));
+            return Floats(await ReadJsonAsync(response));
+        }));
+
+        for (var i = 0; i < answers.Length; i++)
+        {
+            Assert.Equal(new[] { i + 2f, 2f, 2f, 2f }, answers[i]);
+        }
+
+        var stats = (await ReadJsonAsync(await server.Client.GetAsync("/v2/models/add/stats")))["model_stats"]![0]!;
+        Assert.Equal(16, stats["inference_count"]!.GetValue<long>());
+        Assert.Contains(8L, stats["batch_stats"]!.AsArray().Select(b => b!["batch_size"]!.GetValue<long>()));
     }
 
     [Fact]
