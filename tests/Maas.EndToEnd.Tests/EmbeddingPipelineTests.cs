@@ -63,6 +63,9 @@ public sealed class EmbeddingPipelineTests(DemoServerFixture fixture)
     [InlineData("""{"model": "minilm-embed", "input": ""}""", "is an empty string")]
     [InlineData("""{"model": "minilm-embed", "input": "hi", "dimensions": 128}""", "makes 384-dimensional embeddings")]
     [InlineData("""{"model": "minilm-embed", "input": "hi", "encoding_format": "int8"}""", "must be \"float\" or \"base64\"")]
+    [InlineData("""{"model": "minilm-embed", "input": "hi", "encoding_format": 3}""", "must be \"float\" or \"base64\"")]
+    [InlineData("""{"model": "minilm-embed", "input": {"text": "hi"}}""", "must be a string or an array of strings")]
+    [InlineData("""[1, 2]""", "must be a JSON object")]
     [InlineData("""{"model": "minilm", "input": "hi"}""", "is not an embedding model")]
     [InlineData("""{"model": "no-such-model", "input": "hi"}""", "Unknown model 'no-such-model'")]
     public async Task Bad_embedding_requests_get_a_clear_error_in_OpenAI_shape(string body, string expected)

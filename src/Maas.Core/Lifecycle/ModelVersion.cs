@@ -95,10 +95,18 @@ public sealed class ModelVersion : IDisposable
         }
 
         var outputs = RequestValidator.Validate(ModelName, model.Metadata, request);
+        if (_cache is null)
+        {
+            // The hot path: no closure.
+            return scheduler is not null
+                ? scheduler.EnqueueAsync(request, outputs, cancellationToken)
+                : RunDirectAsync((IAsyncModel)model, request, outputs, cancellationToken);
+        }
+
         Func<Task<InferenceResponse>> run = scheduler is not null
             ? () => scheduler.EnqueueAsync(request, outputs, cancellationToken)
             : () => RunDirectAsync((IAsyncModel)model, request, outputs, cancellationToken);
-        return _cache is null ? run() : InferCachedAsync(_cache, request, outputs, run);
+        return InferCachedAsync(_cache, request, outputs, run);
     }
 
     private async Task<InferenceResponse> InferCachedAsync(Caching.ResponseCache cache, InferenceRequest request, IReadOnlyList<string> outputs, Func<Task<InferenceResponse>> run)

@@ -52,7 +52,7 @@ internal sealed class ModelStep : PipelineStep
                 return;
             }
 
-            var rows = inputs[0].Shape.Rank > 0 ? inputs[0].Shape[0] : 0;
+            var rows = inputs.FirstOrDefault(t => t.Shape.Rank > 0)?.Shape[0] ?? 0;
             var limit = state is null ? run.Invoker.GetMaxBatchSize(_model, _version) : 0;
             if (limit > 0 && rows > limit)
             {
@@ -121,7 +121,13 @@ internal sealed class ModelStep : PipelineStep
             var slice = new List<Tensor>(inputs.Count);
             foreach (var input in inputs)
             {
-                if (input.Shape.Rank == 0 || input.Shape[0] != rows)
+                if (input.Shape.Rank == 0)
+                {
+                    slice.Add(input); // a scalar (a constant such as a sample rate) goes whole to every chunk
+                    continue;
+                }
+
+                if (input.Shape[0] != rows)
                 {
                     throw MaasError.InvalidArgument($"step '{Name}' splits {rows} rows into batches of {limit} (max_batch_size of model '{_model}'), but input '{input.Name}' has shape {input.Shape}; every input needs the same first dimension");
                 }

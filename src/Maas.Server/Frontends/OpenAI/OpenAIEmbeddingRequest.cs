@@ -49,7 +49,7 @@ internal sealed record OpenAIEmbeddingRequest(string Model, IReadOnlyList<string
                         inputs = ReadInputs(property.Value);
                         break;
                     case "encoding_format":
-                        base64 = property.Value.GetString() switch
+                        base64 = (property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null) switch
                         {
                             "float" => false,
                             "base64" => true,
