@@ -28,7 +28,7 @@ internal sealed class EmbedOptions
                                    the same shape and can batch with any other; mixed: four sentences of
                                    different lengths (the scheduler then batches a sentence only with itself,
                                    the in-process batch pads to the longest)
-        and, as for `load`: --concurrency LIST (default 16), --max-batch N (16), --batch-delay-us N (0),
+        and, as for `load`: --concurrency LIST (default 16), --max-batch N (16), --batch-delay-us N (0), --no-adaptive-delay,
           --client raw|httpclient, --window S, --warmup S, --min-rounds N, --max-rounds N, --tolerance F,
           --jit-settle-max S, --models DIR, --maas PATH, --server-cpu N, --client-cpu N, --no-pin,
           --out FILE, --server-env NAME=VALUE, --verbose

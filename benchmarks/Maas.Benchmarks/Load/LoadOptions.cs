@@ -22,6 +22,7 @@ internal sealed class LoadOptions
           --tokens N               MiniLM sequence length (default 16)
           --max-batch N            max_batch_size with batching on, and the in-process batch (default 16)
           --batch-delay-us N       dynamic_batching.max_queue_delay_microseconds with batching on (default 0)
+          --no-adaptive-delay      dynamic_batching.adaptive_delay false with batching on (default: the server's, true)
           --client KIND            raw (default): one thread and one socket per loop, blocking calls,
                                    each request serialized once (headers and body);
                                    httpclient: HttpClient with SocketsHttpHandler, async. On one
@@ -51,6 +52,9 @@ internal sealed class LoadOptions
     public int MaxBatch { get; private set; } = 16;
 
     public int BatchDelayMicroseconds { get; private set; }
+
+    /// <summary>False for <c>--no-adaptive-delay</c>: the batched model's config turns the adaptive wait off.</summary>
+    public bool AdaptiveDelay { get; private set; } = true;
 
     /// <summary>True for <c>--client raw</c> (the default): <see cref="RawHttpConnection"/> instead of HttpClient.</summary>
     public bool RawClient { get; private set; } = true;
@@ -92,7 +96,7 @@ internal sealed class LoadOptions
     public static string UnbatchedConfig => "{" + EngineJson + ", \"max_batch_size\": 0}";
 
     /// <summary>config.json with batching on.</summary>
-    public string BatchedConfig => "{" + EngineJson + string.Create(CultureInfo.InvariantCulture, $", \"max_batch_size\": {MaxBatch}, \"dynamic_batching\": {{\"max_queue_delay_microseconds\": {BatchDelayMicroseconds}}}}}");
+    public string BatchedConfig => "{" + EngineJson + string.Create(CultureInfo.InvariantCulture, $", \"max_batch_size\": {MaxBatch}, \"dynamic_batching\": {{\"max_queue_delay_microseconds\": {BatchDelayMicroseconds}{(AdaptiveDelay ? "" : ", \"adaptive_delay\": false")}}}}}");
 
     /// <summary>Parses <paramref name="args"/>; null with <paramref name="error"/> set (empty for --help) when it cannot.</summary>
     public static LoadOptions? Parse(string[] args, out string? error)
@@ -117,6 +121,7 @@ internal sealed class LoadOptions
                     case "--tokens": o.Tokens = Int(); break;
                     case "--max-batch": o.MaxBatch = Int(); break;
                     case "--batch-delay-us": o.BatchDelayMicroseconds = Int(); break;
+                    case "--no-adaptive-delay": o.AdaptiveDelay = false; break;
                     case "--client":
                         o.RawClient = Value() switch
                         {

@@ -179,8 +179,11 @@ public static partial class ModelConfigReader
                 case "max_queue_delay_microseconds":
                     batching = batching with { MaxQueueDelay = TimeSpan.FromMicroseconds(ReadInt(property, "dynamic_batching.", 0, MaxDelayMicroseconds, errors)) };
                     break;
+                case "adaptive_delay":
+                    batching = batching with { AdaptiveDelay = ReadBool(property, "dynamic_batching.", batching.AdaptiveDelay, errors) };
+                    break;
                 default:
-                    errors.Add($"unknown field 'dynamic_batching.{property.Name}' (known: preferred_batch_sizes, max_queue_delay_microseconds)");
+                    errors.Add($"unknown field 'dynamic_batching.{property.Name}' (known: preferred_batch_sizes, max_queue_delay_microseconds, adaptive_delay)");
                     break;
             }
         }
@@ -272,15 +275,7 @@ public static partial class ModelConfigReader
                     queue = queue with { DefaultTimeout = micros == 0 ? null : TimeSpan.FromMicroseconds(micros) };
                     break;
                 case "allow_timeout_override":
-                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                    {
-                        queue = queue with { AllowTimeoutOverride = property.Value.GetBoolean() };
-                    }
-                    else
-                    {
-                        errors.Add($"'queue.allow_timeout_override' must be true or false, not {property.Value.GetRawText()}");
-                    }
-
+                    queue = queue with { AllowTimeoutOverride = ReadBool(property, "queue.", queue.AllowTimeoutOverride, errors) };
                     break;
                 case "priority_levels":
                     queue = queue with { PriorityLevels = ReadInt(property, "queue.", 1, MaxPriorityLevels, errors) };
@@ -306,6 +301,17 @@ public static partial class ModelConfigReader
 
         errors.Add($"'{prefix}{property.Name}' must be an integer from {min} to {max}, not {property.Value.GetRawText()}");
         return min;
+    }
+
+    private static bool ReadBool(JsonProperty property, string prefix, bool fallback, List<string> errors)
+    {
+        if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return property.Value.GetBoolean();
+        }
+
+        errors.Add($"'{prefix}{property.Name}' must be true or false, not {property.Value.GetRawText()}");
+        return fallback;
     }
 
     private static EngineOptions ReadEngine(JsonElement element, List<string> errors)

@@ -23,4 +23,25 @@ public sealed record BatchingConfig
     /// is queued at that moment, so a lone request never waits and batches form under load.
     /// </summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// With no <see cref="MaxQueueDelay"/>: a batch that would be smaller than the previous one
+    /// waits briefly — at most a quarter of the previous batch's compute time, and
+    /// <see cref="MaxAdaptiveDelay"/>; only after batches of at least <see cref="MinAdaptiveCompute"/> —
+    /// for the requests the previous batch's clients are about to
+    /// send, and the first request after a multi-request batch is not run alone on the caller's
+    /// thread. Clients that wait for their answer before sending again then stay in one batch
+    /// instead of splitting into groups that take turns (each paying the engine's fixed cost).
+    /// Default true; false batches exactly what is queued, as Triton does at delay 0.
+    /// </summary>
+    public bool AdaptiveDelay { get; init; } = true;
+
+    /// <summary>The longest wait <see cref="AdaptiveDelay"/> adds to a batch: 5 ms.</summary>
+    public static readonly TimeSpan MaxAdaptiveDelay = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// <see cref="AdaptiveDelay"/> applies only after batches that took at least this long (1 ms):
+    /// for faster models the engine's fixed cost is below what the wait and the thread hop cost.
+    /// </summary>
+    public static readonly TimeSpan MinAdaptiveCompute = TimeSpan.FromMilliseconds(1);
 }

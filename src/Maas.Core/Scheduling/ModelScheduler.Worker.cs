@@ -14,7 +14,7 @@ public sealed partial class ModelScheduler
     /// </summary>
     private bool TryRunInline(PendingRequest pending)
     {
-        if (_queue.Count > 0 || (MaxBatchSize > 0 && _batching.MaxQueueDelay > TimeSpan.Zero) || _hooks is { HoldUntilQueued: > 0 })
+        if (_queue.Count > 0 || (MaxBatchSize > 0 && (_batching.MaxQueueDelay > TimeSpan.Zero || AdaptiveWaitFor(0) > 0)) || _hooks is { HoldUntilQueued: > 0 })
         {
             return false;
         }
@@ -100,13 +100,28 @@ public sealed partial class ModelScheduler
     {
         var rows = first.Rows;
         var delayEnd = first.EnqueuedAt + (long)(_batching.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency);
+        var adaptive = _batching.MaxQueueDelay == TimeSpan.Zero && _batching.AdaptiveDelay;
+        var target = long.MaxValue;
         while (true)
         {
             var changed = _queue.Changed;
             rows += _queue.TakeCompatible(first, MaxBatchSize - rows, batch);
-            if (rows >= MaxBatchSize || IsPreferred(rows))
+            if (rows >= MaxBatchSize || rows >= target || IsPreferred(rows))
             {
                 return rows;
+            }
+
+            if (adaptive)
+            {
+                // Once per batch: smaller than the last one, so the last one's clients are probably
+                // about to send again; wait a little for them, never past the last batch's size.
+                adaptive = false;
+                var wait = AdaptiveWaitFor(rows);
+                if (wait > 0)
+                {
+                    target = Volatile.Read(ref _lastRows);
+                    delayEnd = _time.GetTimestamp() + wait;
+                }
             }
 
             var remaining = TimeSpan.FromSeconds((double)(delayEnd - _time.GetTimestamp()) / _time.TimestampFrequency);
@@ -129,6 +144,36 @@ public sealed partial class ModelScheduler
                 return rows;
             }
         }
+    }
+
+    /// <summary>
+    /// The adaptive wait (in timestamp ticks) for a batch of <paramref name="rows"/>: a quarter of
+    /// the previous batch's compute time, capped, when the previous batch had more rows and took at
+    /// least <see cref="BatchingConfig.MinAdaptiveCompute"/>; else 0.
+    /// </summary>
+    private long AdaptiveWaitFor(long rows)
+    {
+        if (!_batching.AdaptiveDelay || _batching.MaxQueueDelay > TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var last = Volatile.Read(ref _lastRows);
+        if (last <= 1 || rows >= last)
+        {
+            return 0;
+        }
+
+        // A fast model (an MLP's batch takes tens of µs) gains nothing from waiting: its fixed cost
+        // is smaller than the hand-over to the worker that running inline avoids.
+        var compute = Volatile.Read(ref _lastComputeTicks);
+        if (compute < (long)(BatchingConfig.MinAdaptiveCompute.TotalSeconds * _time.TimestampFrequency))
+        {
+            return 0;
+        }
+
+        var cap = (long)(BatchingConfig.MaxAdaptiveDelay.TotalSeconds * _time.TimestampFrequency);
+        return Math.Min(compute / 4, cap);
     }
 
     private bool IsPreferred(long rows)
@@ -252,6 +297,8 @@ public sealed partial class ModelScheduler
 
     private void Record(int requests, long rows, TimeSpan input, TimeSpan infer, TimeSpan output)
     {
+        Volatile.Write(ref _lastRows, rows);
+        Volatile.Write(ref _lastComputeTicks, (long)((input + infer + output).TotalSeconds * _time.TimestampFrequency));
         _statistics.RecordExecution(requests, rows, input, infer, output, _time.GetUtcNow());
         if (_metrics is { } metrics)
         {

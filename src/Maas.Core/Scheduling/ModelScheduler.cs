@@ -21,6 +21,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly string _version;
     private readonly ModelMetadata _metadata;
     private readonly BatchingConfig _batching;
+    // The last execution's rows and compute time (timestamp ticks), for the adaptive batching wait.
+    private long _lastRows;
+    private long _lastComputeTicks;
     private readonly QueuePolicy _policy;
     private readonly IReadOnlyList<IModelInstance> _instances;
     private readonly InferenceStatistics _statistics;

@@ -34,6 +34,31 @@ public class ModelConfigReaderTests
         Assert.Equal(GraphOptimizationLevel.Extended, config.Engine.GraphOptimizationLevel);
     }
 
+    [Fact]
+    public void Parse_ReadsDynamicBatching()
+    {
+        var config = Parse("""
+            { "max_batch_size": 16, "dynamic_batching": { "max_queue_delay_microseconds": 2000, "preferred_batch_sizes": [4, 8], "adaptive_delay": false } }
+            """);
+
+        Assert.Equal(16, config.Batching.MaxBatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(2), config.Batching.MaxQueueDelay);
+        Assert.Equal([4, 8], config.Batching.PreferredBatchSizes);
+        Assert.False(config.Batching.AdaptiveDelay);
+        Assert.True(Parse("{}").Batching.AdaptiveDelay);
+    }
+
+    [Theory]
+    [InlineData("\"yes\"")]
+    [InlineData("1")]
+    [InlineData("null")]
+    public void Parse_WhenAdaptiveDelayIsNotABoolean_SaysWhatItMustBe(string value)
+    {
+        var error = ParseError($$"""{ "dynamic_batching": { "adaptive_delay": {{value}} } }""");
+
+        Assert.Contains("'dynamic_batching.adaptive_delay' must be true or false", error.Message);
+    }
+
     [Theory]
     [InlineData("disabled", GraphOptimizationLevel.Disabled)]
     [InlineData("basic", GraphOptimizationLevel.Basic)]

@@ -38,6 +38,9 @@ internal sealed class EchoInstance : IModelInstance
     /// <summary>Runs waiting at the gate now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
+    /// <summary>Called inside each run, e.g. to move a fake clock by the run's "compute time".</summary>
+    public Action? OnRun { get; set; }
+
     /// <summary>Lets <paramref name="runs"/> held runs proceed.</summary>
     public void Release(int runs = 1) => _gate!.Release(runs);
 
@@ -47,6 +50,7 @@ internal sealed class EchoInstance : IModelInstance
         Interlocked.Increment(ref _waiting);
         _gate?.Wait(TimeSpan.FromSeconds(30), cancellationToken);
         Interlocked.Decrement(ref _waiting);
+        OnRun?.Invoke();
         var x = request.Inputs[0];
         var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(x.Data.Span);
         BatchRows.Enqueue(x.Shape[0]);

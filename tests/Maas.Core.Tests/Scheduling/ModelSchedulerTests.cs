@@ -101,6 +101,57 @@ public sealed class ModelSchedulerTests
         Assert.Equal([2L], instance.BatchRows);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Enqueue_AfterASlowBatchOfFour_AdaptiveDelayWaitsForTheNextRequestsToBatchThem(bool adaptive)
+    {
+        var time = new FakeTimeProvider();
+        var instance = new EchoInstance { OnRun = () => time.Advance(TimeSpan.FromMilliseconds(40)) };
+        var hooks = new SchedulerHooks { HoldUntilQueued = 4 };
+        var config = new ModelConfig { Batching = new BatchingConfig { AdaptiveDelay = adaptive } };
+        await using var scheduler = Create(instance, config, time: time, hooks: hooks);
+        var held = Enumerable.Range(1, 4).Select(i => Request(1, i)).ToArray();
+        await RunAllAsync(scheduler, held);
+        instance.OnRun = null;
+
+        // The batch of 4 took 40 ms: the next, smaller batch may wait min(40 / 4, 5) ms for the rest.
+        using var a = Request(1, 10);
+        using var b = Request(1, 20);
+        var first = scheduler.EnqueueAsync(a, Outputs, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.Equal(!adaptive, first.IsCompleted);
+        var second = scheduler.EnqueueAsync(b, Outputs, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.Equal(!adaptive, second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        (await first).Dispose();
+        (await second).Dispose();
+
+        Assert.Equal(adaptive ? [4L, 2L] : [4L, 1L, 1L], instance.BatchRows);
+        Dispose(held);
+    }
+
+    [Fact]
+    public async Task Enqueue_AfterAFastBatch_AdaptiveDelayDoesNotWaitAndRunsOnTheCallersThread()
+    {
+        var time = new FakeTimeProvider();
+        var instance = new EchoInstance();
+        var hooks = new SchedulerHooks { HoldUntilQueued = 4 };
+        await using var scheduler = Create(instance, new ModelConfig(), time: time, hooks: hooks);
+        var held = Enumerable.Range(1, 4).Select(i => Request(1, i)).ToArray();
+        await RunAllAsync(scheduler, held);
+
+        // The batch took no (fake) time, under MinAdaptiveCompute: nothing is gained by waiting.
+        using var lone = Request(1, 10);
+        var answer = scheduler.EnqueueAsync(lone, Outputs, CancellationToken.None);
+
+        Assert.True(answer.IsCompleted);
+        (await answer).Dispose();
+        Assert.Equal([4L, 1L], instance.BatchRows);
+        Dispose(held);
+    }
+
     [Fact]
     public async Task Enqueue_WhenAPreferredSizeIsReached_RunsWithoutWaitingForTheDelay()
     {
