@@ -148,8 +148,8 @@ public sealed partial class ModelScheduler
 
     /// <summary>
     /// The adaptive wait (in timestamp ticks) for a batch of <paramref name="rows"/>: a quarter of
-    /// the previous batch's compute time, capped, when the previous batch had more rows and took at
-    /// least <see cref="BatchingConfig.MinAdaptiveCompute"/>; else 0.
+    /// the previous batch's compute time, capped, when the previous batch joined several requests,
+    /// had more rows and took at least <see cref="BatchingConfig.MinAdaptiveCompute"/>; else 0.
     /// </summary>
     private long AdaptiveWaitFor(long rows)
     {
@@ -297,7 +297,8 @@ public sealed partial class ModelScheduler
 
     private void Record(int requests, long rows, TimeSpan input, TimeSpan infer, TimeSpan output)
     {
-        Volatile.Write(ref _lastRows, rows);
+        // One request, however many rows, is no group of clients about to come back: nothing to wait for.
+        Volatile.Write(ref _lastRows, requests > 1 ? rows : 0);
         Volatile.Write(ref _lastComputeTicks, (long)((input + infer + output).TotalSeconds * _time.TimestampFrequency));
         _statistics.RecordExecution(requests, rows, input, infer, output, _time.GetUtcNow());
         if (_metrics is { } metrics)

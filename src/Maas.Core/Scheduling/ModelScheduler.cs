@@ -21,7 +21,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly string _version;
     private readonly ModelMetadata _metadata;
     private readonly BatchingConfig _batching;
-    // The last execution's rows and compute time (timestamp ticks), for the adaptive batching wait.
+    // The last execution's rows (0 when it ran one request) and compute time (timestamp ticks), for
+    // the adaptive batching wait.
     private long _lastRows;
     private long _lastComputeTicks;
     private readonly QueuePolicy _policy;

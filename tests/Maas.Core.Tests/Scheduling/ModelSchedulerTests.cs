@@ -153,6 +153,24 @@ public sealed class ModelSchedulerTests
     }
 
     [Fact]
+    public async Task Enqueue_AfterASlowSingleRequestOfFourRows_AdaptiveDelayDoesNotWait()
+    {
+        var time = new FakeTimeProvider();
+        var instance = new EchoInstance { OnRun = () => time.Advance(TimeSpan.FromMilliseconds(40)) };
+        await using var scheduler = Create(instance, new ModelConfig(), time: time);
+        using var big = Request(4, 1);
+        (await scheduler.EnqueueAsync(big, Outputs, CancellationToken.None)).Dispose();
+
+        // One client's batch of 4 rows is not four clients about to send again.
+        using var lone = Request(1, 10);
+        var answer = scheduler.EnqueueAsync(lone, Outputs, CancellationToken.None);
+
+        Assert.True(answer.IsCompleted);
+        (await answer).Dispose();
+        Assert.Equal([4L, 1L], instance.BatchRows);
+    }
+
+    [Fact]
     public async Task Enqueue_WhenAPreferredSizeIsReached_RunsWithoutWaitingForTheDelay()
     {
         var time = new FakeTimeProvider();
