@@ -115,6 +115,25 @@ public sealed class EmbeddingPipelineTests(DemoServerFixture fixture)
     }
 
     [Fact]
+    public async Task OpenAI_limit_of_2048_inputs_is_served_and_too_many_tokens_are_refused_naming_the_budget()
+    {
+        var shortTexts = new JsonArray([.. Enumerable.Range(0, 2048).Select(i => (JsonNode)$"text {i}")]);
+        var served = await PostEmbeddingsAsync(new JsonObject { ["model"] = "minilm-embed", ["input"] = shortTexts, ["encoding_format"] = "base64" });
+
+        // 2048 texts truncated to max_length 256 are 524,288 tokens, twice the default budget.
+        var paragraph = string.Join(' ', Enumerable.Repeat("pipelines tokenize every sentence", 80));
+        var longTexts = new JsonArray([.. Enumerable.Range(0, 2048).Select(_ => (JsonNode)paragraph)]);
+        using var refused = await fixture.Client.PostAsync("/v1/embeddings", new StringContent(new JsonObject { ["model"] = "minilm-embed", ["input"] = longTexts }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(2048, served["data"]!.AsArray().Count);
+        Assert.Equal(2047, served["data"]![2047]!["index"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var message = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>();
+        Assert.Contains("2048 texts padded to 256 tokens are 524288 tokens; the limit is 262144 per request (option max_batch_tokens)", message, StringComparison.Ordinal);
+        Assert.Single((await PostEmbeddingsAsync(new JsonObject { ["model"] = "minilm-embed", ["input"] = Sentence }))["data"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Text_that_is_not_UTF8_is_refused_and_the_pipeline_keeps_serving()
     {
         using var rest = new KServeHttpClient(fixture.Server.Address);

@@ -143,7 +143,29 @@ public sealed class WordPieceTokenizerTests
         var error = Assert.Throws<MaasError>(() => Run(Default.Value, ("text", Strings(texts))));
 
         Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
-        Assert.Contains("holds 1025 strings; the limit is 1024", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds 2049 strings; the limit is 2048", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_padded_tokens_than_max_batch_tokens_are_refused_with_both_figures()
+    {
+        var step = Create(new WordPieceTokenizerFactory(), """{"max_length": 16, "max_batch_tokens": 20}""", MiniLmFolder);
+
+        // Two texts of 7 tokens are 14 tokens: within the budget. Three are 21: over it.
+        using var fits = Run(step, ("text", Strings("This is an example sentence", "This is an example sentence")));
+        var error = Assert.Throws<MaasError>(() => Run(step, ("text", Strings("This is an example sentence", "This is an example sentence", "This is an example sentence"))));
+
+        Assert.Equal([2, 7], ShapeOf(fits, "input_ids"));
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("3 texts padded to 7 tokens are 21 tokens; the limit is 20 per request (option max_batch_tokens)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Max_batch_tokens_below_max_length_is_a_load_error()
+    {
+        var error = Assert.Throws<MaasError>(() => Create(new WordPieceTokenizerFactory(), """{"max_length": 64, "max_batch_tokens": 32}""", MiniLmFolder));
+
+        Assert.Contains("'max_batch_tokens' (32) is below 'max_length' (64)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

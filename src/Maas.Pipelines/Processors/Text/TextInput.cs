@@ -8,8 +8,12 @@ namespace Maas.Pipelines.Processors.Text;
 /// <summary>Reads a BYTES input of any shape as UTF-8 strings, one per element, in row-major order.</summary>
 internal static class TextInput
 {
-    /// <summary>The most strings one request may send to a tokenizer step.</summary>
-    public const int MaxStrings = 1024;
+    /// <summary>
+    /// The most strings one request may send to a tokenizer step: 2,048, OpenAI's limit for one
+    /// embeddings request, so every request /v1/embeddings accepts fits (the tokens are bounded
+    /// separately, by max_batch_tokens).
+    /// </summary>
+    public const int MaxStrings = 2048;
 
     /// <summary>
     /// Decodes input <paramref name="port"/>. Throws InvalidArgument when it is not BYTES, holds

@@ -1,3 +1,4 @@
+using Maas.Errors;
 using Maas.Tensors;
 
 namespace Maas.Pipelines.Processors.Text;
@@ -29,6 +30,11 @@ internal static class TokenBatch
         }
 
         var length = settings.PaddedLength(longest);
+        if ((long)rows.Length * length > settings.MaxBatchTokens)
+        {
+            throw MaasError.InvalidArgument($"step '{context.StepName}': {rows.Length} texts padded to {length} tokens are {(long)rows.Length * length} tokens; the limit is {settings.MaxBatchTokens} per request (option max_batch_tokens); send fewer or shorter texts in each request");
+        }
+
         var shape = TensorShape.Of(rows.Length, length);
         var ids = context.Output<long>("input_ids", DataType.Int64, shape);
         var mask = context.Output<long>("attention_mask", DataType.Int64, shape);
