@@ -50,6 +50,28 @@ public sealed class CropTests
     }
 
     [Fact]
+    public void More_crop_pixels_than_max_batch_pixels_are_refused_with_both_figures()
+    {
+        // Each crop is 2 × 6 = 12 pixels: two fit a budget of 30, three do not.
+        var processor = Create(new CropFactory(), $$"""{"height": 2, "width": 6, "max_batch_pixels": 30, {{Plain}} }""");
+
+        using var two = Run(processor, ("image", HalfAndHalf()), ("boxes", Fp32("boxes", [0, 0, 4, 4, 4, 0, 8, 4], 2, 4)));
+        var error = Assert.Throws<MaasError>(() => Run(processor, ("image", HalfAndHalf()), ("boxes", Fp32("boxes", [0, 0, 4, 4, 4, 0, 8, 4, 2, 0, 6, 4], 3, 4))));
+
+        Assert.Equal(TensorShape.Of(2, 3, 2, 6), two.Outputs["crops"].Shape);
+        Assert.Equal(MaasErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("3 crops of 2 × 6 are 36 pixels; the limit is 30 per request (option max_batch_pixels)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Max_batch_pixels_below_one_crop_is_a_load_error()
+    {
+        var error = Assert.Throws<MaasError>(() => Create(new CropFactory(), """{"height": 48, "max_width": 1280, "max_batch_pixels": 1000}"""));
+
+        Assert.Contains("'max_batch_pixels' (1000) is below one crop of 48 × 1280", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Crops_the_classifier_calls_upside_down_are_turned()
     {
         var processor = Create(new CropFactory(), $$"""{"height": 4, "width": 8, "rotate_threshold": 0.9, {{Plain}} }""");

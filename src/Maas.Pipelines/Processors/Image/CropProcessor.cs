@@ -28,7 +28,7 @@ internal sealed class CropProcessor : Processor
     public CropProcessor(Settings settings) => _settings = settings;
 
     /// <summary>The step's options; <paramref name="Width"/> is 0 for a batch as wide as its widest crop (within the bounds).</summary>
-    public sealed record Settings(int Height, int Width, int MinWidth, int MaxWidth, PixelNormalization Normalization, float RotateThreshold);
+    public sealed record Settings(int Height, int Width, int MinWidth, int MaxWidth, PixelNormalization Normalization, float RotateThreshold, int MaxBatchPixels = CropFactory.DefaultMaxBatchPixels);
 
     /// <inheritdoc/>
     public override IReadOnlyList<Port> Inputs => InputPorts;
@@ -63,6 +63,12 @@ internal sealed class CropProcessor : Processor
 
         var h = _settings.Height;
         var w = _settings.Width != 0 ? _settings.Width : Math.Clamp(widest, _settings.MinWidth, _settings.MaxWidth);
+        if ((long)count * h * w > _settings.MaxBatchPixels)
+        {
+            throw MaasError.InvalidArgument(
+                $"step '{step}': {count} crops of {h} × {w} are {(long)count * h * w} pixels; the limit is {_settings.MaxBatchPixels} per request (option max_batch_pixels); send a smaller image or one with fewer text lines");
+        }
+
         var crops = context.Output<float>("crops", DataType.Fp32, TensorShape.Of(count, 3, h, w));
         var plane = 3 * h * w;
         for (var i = 0; i < count; i++)
