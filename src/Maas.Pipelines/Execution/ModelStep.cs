@@ -92,7 +92,7 @@ internal sealed class ModelStep : PipelineStep
         var rowDims = scanned.Shape.ToArray();
         rowDims[0] = 1;
         var rowBytes = scanned.Data.Length / rows;
-        var pieces = Outputs.Keys.ToDictionary(port => port, _ => new List<(TensorShape Shape, DataType Type, byte[] Data)>(rows), StringComparer.Ordinal);
+        var pieces = Outputs.Keys.ToDictionary(port => port, _ => new List<(TensorShape Shape, DataType Type, ReadOnlyMemory<byte> Data)>(rows), StringComparer.Ordinal);
         for (var row = 0; row < rows; row++)
         {
             inputs[index] = new Tensor(scanned.Name, scanned.DataType, new TensorShape(rowDims), scanned.Data.Slice(row * rowBytes, rowBytes));
@@ -100,7 +100,7 @@ internal sealed class ModelStep : PipelineStep
             foreach (var (port, list) in pieces)
             {
                 var output = FindOutput(call.Response, port);
-                list.Add((output.Shape, output.DataType, output.Data.ToArray()));
+                list.Add((output.Shape, output.DataType, output.Data.ToArray())); // the call's memory goes with it
             }
         }
 
@@ -146,7 +146,8 @@ internal sealed class ModelStep : PipelineStep
             await Task.WhenAll(chunks).ConfigureAwait(false);
             foreach (var (port, name) in Outputs)
             {
-                var pieces = chunks.Select(c => FindOutput(c.Result.Response, port)).Select(t => (t.Shape, t.DataType, t.Data.ToArray())).ToList();
+                // The chunks' answers stay alive until all are stacked: no copy of them in between.
+                var pieces = chunks.Select(c => FindOutput(c.Result.Response, port)).Select(t => (t.Shape, t.DataType, t.Data)).ToList();
                 run.Set(name, Stack(run, port, pieces));
             }
         }
@@ -225,12 +226,12 @@ internal sealed class ModelStep : PipelineStep
         throw MaasError.Internal($"step '{Name}': model '{_model}' answered without output '{port}'");
     }
 
-    private Tensor Stack(PipelineRun run, string port, List<(TensorShape Shape, DataType Type, byte[] Data)> pieces)
+    private Tensor Stack(PipelineRun run, string port, List<(TensorShape Shape, DataType Type, ReadOnlyMemory<byte> Data)> pieces)
     {
         var first = pieces[0];
         var dims = first.Shape.Rank == 0 ? [0L] : first.Shape.ToArray();
         long rows = 0;
-        var bytes = 0;
+        long bytes = 0;
         foreach (var piece in pieces)
         {
             if (piece.Type != first.Type || piece.Shape.Rank != first.Shape.Rank || (piece.Shape.Rank > 0 && !piece.Shape.Dimensions[1..].SequenceEqual(first.Shape.Dimensions[1..])))
@@ -242,13 +243,18 @@ internal sealed class ModelStep : PipelineStep
             bytes += piece.Data.Length;
         }
 
+        if (bytes > Array.MaxLength)
+        {
+            throw MaasError.InvalidArgument($"step '{Name}': output '{port}' of model '{_model}' for {rows} rows would be {bytes} bytes, over the {Array.MaxLength} one tensor may hold; send fewer rows in one request");
+        }
+
         dims[0] = rows;
-        var buffer = new PooledBuffer(bytes);
+        var buffer = new PooledBuffer((int)bytes);
         run.Scope.Add(buffer);
         var offset = 0;
         foreach (var piece in pieces)
         {
-            piece.Data.CopyTo(buffer.Span[offset..]);
+            piece.Data.Span.CopyTo(buffer.Span[offset..]);
             offset += piece.Data.Length;
         }
 
