@@ -20,16 +20,17 @@ public sealed record BatchingConfig
 
     /// <summary>
     /// How long the first request of a batch may wait for others. Default 0, as Triton: batch what
-    /// is queued at that moment, so a lone request never waits and batches form under load.
+    /// is queued at that moment, so batches form under load (see <see cref="AdaptiveDelay"/> for
+    /// the one short wait it may still add).
     /// </summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// With no <see cref="MaxQueueDelay"/>: a batch that would be smaller than the previous one
     /// waits briefly — at most a quarter of the previous batch's compute time, and
-    /// <see cref="MaxAdaptiveDelay"/>; only after batches of at least <see cref="MinAdaptiveCompute"/> —
-    /// for the requests the previous batch's clients are about to
-    /// send, and the first request after a multi-request batch is not run alone on the caller's
+    /// <see cref="MaxAdaptiveDelay"/>; only after batches that joined several requests and took at
+    /// least <see cref="MinAdaptiveCompute"/> — for the requests the previous batch's clients are
+    /// about to send, and the first request after such a batch is not run alone on the caller's
     /// thread. Clients that wait for their answer before sending again then stay in one batch
     /// instead of splitting into groups that take turns (each paying the engine's fixed cost).
     /// Default true; false batches exactly what is queued, as Triton does at delay 0.

@@ -100,7 +100,7 @@ internal sealed class ModelStep : PipelineStep
             foreach (var (port, list) in pieces)
             {
                 var output = FindOutput(call.Response, port);
-                list.Add((output.Shape, output.DataType, output.Data.ToArray())); // the call's memory goes with it
+                list.Add((output.Shape, output.DataType, output.Data.ToArray())); // copied: the call is disposed before the next row
             }
         }
 
