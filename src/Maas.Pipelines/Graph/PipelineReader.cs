@@ -38,6 +38,12 @@ public static class PipelineReader
 
     private static PipelineDefinition ReadRoot(JsonElement root, List<string> errors)
     {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("'pipeline' must be an object with 'inputs', 'outputs' and 'steps'");
+            return new PipelineDefinition([], [], [], [], null);
+        }
+
         List<TensorMetadata> inputs = [], outputs = [];
         List<ConstantDefinition> constants = [];
         List<StepDefinition> steps = [];
@@ -87,26 +93,12 @@ public static class PipelineReader
 
     private static List<TensorMetadata> ReadSignature(JsonElement element, string field, List<string> errors)
     {
-        var list = new List<TensorMetadata>();
-        if (element.ValueKind != JsonValueKind.Array)
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        return ReadObjects(element, $"pipeline.{field}", "{\"name\", \"datatype\", \"dims\"}", errors, (item, where) =>
         {
-            errors.Add($"'pipeline.{field}' must be an array of {{\"name\", \"datatype\", \"dims\"}} objects");
-            return list;
-        }
-
-        var index = 0;
-        foreach (var item in element.EnumerateArray())
-        {
-            var where = $"pipeline.{field}[{index++}]";
             string? name = null;
             var dataType = DataType.Invalid;
             long[]? dims = null;
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add($"'{where}' must be an object");
-                continue;
-            }
-
             foreach (var property in item.EnumerateObject())
             {
                 switch (property.Name)
@@ -128,41 +120,18 @@ public static class PipelineReader
 
             if (name is null || dataType == DataType.Invalid || dims is null)
             {
-                errors.Add($"'{where}' needs 'name', 'datatype' and 'dims'");
-                continue;
+                return Error<TensorMetadata>(errors, $"'{where}' needs 'name', 'datatype' and 'dims'");
             }
 
-            if (list.Any(t => t.Name == name))
-            {
-                errors.Add($"'pipeline.{field}' names '{name}' twice");
-                continue;
-            }
-
-            list.Add(new TensorMetadata(name, dataType, new TensorShape(dims)));
-        }
-
-        return list;
+            return names.Add(name)
+                ? new TensorMetadata(name, dataType, new TensorShape(dims))
+                : Error<TensorMetadata>(errors, $"'pipeline.{field}' names '{name}' twice");
+        });
     }
 
-    private static List<ConstantDefinition> ReadConstants(JsonElement element, List<string> errors)
-    {
-        var list = new List<ConstantDefinition>();
-        if (element.ValueKind != JsonValueKind.Array)
+    private static List<ConstantDefinition> ReadConstants(JsonElement element, List<string> errors) =>
+        ReadObjects(element, "pipeline.constants", "{\"name\", \"datatype\", \"dims\", \"data\"}", errors, (item, where) =>
         {
-            errors.Add("'pipeline.constants' must be an array of {\"name\", \"datatype\", \"dims\", \"data\"} objects");
-            return list;
-        }
-
-        var index = 0;
-        foreach (var item in element.EnumerateArray())
-        {
-            var where = $"pipeline.constants[{index++}]";
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add($"'{where}' must be an object");
-                continue;
-            }
-
             string? name = null;
             var dataType = DataType.Invalid;
             long[]? dims = null;
@@ -191,70 +160,40 @@ public static class PipelineReader
 
             if (name is null || dataType == DataType.Invalid || dims is null || values is null)
             {
-                errors.Add($"'{where}' needs 'name', 'datatype', 'dims' and 'data'");
-                continue;
+                return Error<ConstantDefinition>(errors, $"'{where}' needs 'name', 'datatype', 'dims' and 'data'");
             }
 
             var shape = new TensorShape(dims);
             if (!dataType.IsFixedSize() || dataType == DataType.Fp16 || dataType == DataType.Bf16)
             {
-                errors.Add($"'{where}.datatype' is {dataType.WireName()}; constants are BOOL, integer, FP32 or FP64");
+                return Error<ConstantDefinition>(errors, $"'{where}.datatype' is {dataType.WireName()}; constants are BOOL, integer, FP32 or FP64");
             }
-            else if (shape.ElementCount != values.Count)
-            {
-                errors.Add($"'{where}' has {values.Count} values for dims {shape}, which hold {shape.ElementCount}");
-            }
-            else
-            {
-                list.Add(new ConstantDefinition(name, dataType, shape, values));
-            }
-        }
 
-        return list;
-    }
+            return shape.ElementCount == values.Count
+                ? new ConstantDefinition(name, dataType, shape, values)
+                : Error<ConstantDefinition>(errors, $"'{where}' has {values.Count} values for dims {shape}, which hold {shape.ElementCount}");
+        });
 
     private static List<StepDefinition> ReadSteps(JsonElement element, List<string> errors)
     {
-        var list = new List<StepDefinition>();
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add("'pipeline.steps' must be an array of step objects");
-            return list;
-        }
-
-        if (element.GetArrayLength() > MaxSteps)
+        if (element.ValueKind == JsonValueKind.Array && element.GetArrayLength() > MaxSteps)
         {
             errors.Add($"'pipeline.steps' has {element.GetArrayLength()} steps; at most {MaxSteps}");
-            return list;
+            return [];
         }
 
-        var index = 0;
-        foreach (var item in element.EnumerateArray())
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        return ReadObjects(element, "pipeline.steps", "step", errors, (item, where) =>
         {
-            if (ReadStep(item, index++, errors) is { } step)
-            {
-                if (list.Any(s => s.Name == step.Name))
-                {
-                    errors.Add($"two steps are named '{step.Name}'; step names must be unique");
-                    continue;
-                }
-
-                list.Add(step);
-            }
-        }
-
-        return list;
+            var step = ReadStep(item, where, errors);
+            return step is null || names.Add(step.Name)
+                ? step
+                : Error<StepDefinition>(errors, $"two steps are named '{step.Name}'; step names must be unique");
+        });
     }
 
-    private static StepDefinition? ReadStep(JsonElement item, int index, List<string> errors)
+    private static StepDefinition? ReadStep(JsonElement item, string where, List<string> errors)
     {
-        var where = $"pipeline.steps[{index}]";
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add($"'{where}' must be an object");
-            return null;
-        }
-
         string? name = null, processor = null, model = null, version = null, scan = null;
         Dictionary<string, string> inputs = new(StringComparer.Ordinal), outputs = new(StringComparer.Ordinal);
         var options = default(JsonElement);
@@ -338,27 +277,11 @@ public static class PipelineReader
         return map;
     }
 
-    private static List<StateDefinition> ReadState(JsonElement element, string where, List<string> errors)
-    {
-        var list = new List<StateDefinition>();
-        if (element.ValueKind != JsonValueKind.Array)
+    private static List<StateDefinition> ReadState(JsonElement element, string where, List<string> errors) =>
+        ReadObjects(element, where, "{\"input\", \"output\", \"dims\"}", errors, (item, at) =>
         {
-            errors.Add($"'{where}' must be an array of {{\"input\", \"output\", \"dims\"}} objects");
-            return list;
-        }
-
-        var index = 0;
-        foreach (var item in element.EnumerateArray())
-        {
-            var at = $"{where}[{index++}]";
             string? input = null, output = null;
             long[]? dims = null;
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add($"'{at}' must be an object");
-                continue;
-            }
-
             foreach (var property in item.EnumerateObject())
             {
                 switch (property.Name)
@@ -378,17 +301,10 @@ public static class PipelineReader
                 }
             }
 
-            if (input is null || output is null)
-            {
-                errors.Add($"'{at}' needs 'input' and 'output'");
-                continue;
-            }
-
-            list.Add(new StateDefinition(input, output, dims));
-        }
-
-        return list;
-    }
+            return input is null || output is null
+                ? Error<StateDefinition>(errors, $"'{at}' needs 'input' and 'output'")
+                : new StateDefinition(input, output, dims);
+        });
 
     private static SequenceOptions? ReadSequence(JsonElement element, List<string> errors)
     {
@@ -417,6 +333,37 @@ public static class PipelineReader
         }
 
         return new SequenceOptions(TimeSpan.FromSeconds(idle), max);
+    }
+
+    /// <summary>
+    /// An array of objects at <paramref name="where"/>: each object goes to <paramref name="readItem"/>
+    /// with its own path (e.g. "pipeline.steps[2]"), which returns null after adding its errors.
+    /// </summary>
+    private static List<T> ReadObjects<T>(JsonElement element, string where, string expected, List<string> errors, Func<JsonElement, string, T?> readItem)
+        where T : class
+    {
+        var list = new List<T>();
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"'{where}' must be an array of {expected} objects");
+            return list;
+        }
+
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var at = $"{where}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add($"'{at}' must be an object");
+            }
+            else if (readItem(item, at) is { } value)
+            {
+                list.Add(value);
+            }
+        }
+
+        return list;
     }
 
     private static string? ReadName(JsonElement element, string where, List<string> errors) =>
