@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -74,15 +73,7 @@ internal static class EmbedCommand
         var targets = new List<ILoadTarget>();
         try
         {
-            using var handler = new SocketsHttpHandler
-            {
-                UseProxy = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            };
-            using var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(2) };
+            using var client = BenchmarkHttp.CreateClient();
             Console.WriteLine($"maas: {maasDll}");
             Console.WriteLine($"repository: {repository.Root} ({Model}: {load.BatchedConfig}; {Pipeline}: {pipelineSource}/config.json)");
             Console.WriteLine(pin

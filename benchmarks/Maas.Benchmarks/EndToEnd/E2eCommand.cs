@@ -1,4 +1,3 @@
-using System.Net;
 using Maas.Backends.Onnx;
 using Maas.Core.Lifecycle;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,15 +81,7 @@ internal static class E2eCommand
         });
         try
         {
-            using var handler = new SocketsHttpHandler
-            {
-                UseProxy = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                MaxConnectionsPerServer = 1,
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-            };
-            using var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(2) };
+            using var client = BenchmarkHttp.CreateClient(maxConnectionsPerServer: 1);
             Console.WriteLine($"maas: {maasDll}");
             Console.WriteLine($"repository: {repository.Root} (engine: intra_op_threads 1, inter_op_threads 1)");
             Console.WriteLine(pin

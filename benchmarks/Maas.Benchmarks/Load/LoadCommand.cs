@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Maas.Benchmarks.EndToEnd;
 using Maas.Benchmarks.Payloads;
 
@@ -83,15 +82,7 @@ internal static class LoadCommand
         var targets = new List<ILoadTarget>();
         try
         {
-            using var handler = new SocketsHttpHandler
-            {
-                UseProxy = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            };
-            using var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(2) };
+            using var client = BenchmarkHttp.CreateClient();
             Console.WriteLine($"maas: {maasDll}");
             Console.WriteLine($"repository: {repository.Root} (batching off: {LoadOptions.UnbatchedConfig}; on: {options.BatchedConfig})");
             Console.WriteLine(pin
