@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Maas.Benchmarks.EndToEnd;
 using Maas.Benchmarks.Load;
 
@@ -26,28 +25,8 @@ internal sealed class InProcessEmbedTarget : ILoadTarget
 
     public bool UsesConcurrency => false;
 
-    public LoadWindow Measure(int concurrency, double warmupSeconds, double windowSeconds)
-    {
-        LatencyWindow Run()
-        {
-            if (warmupSeconds > 0)
-            {
-                LatencyWindow.Measure(_embedder, warmupSeconds, 1, warmupSeconds);
-            }
-
-            return LatencyWindow.Measure(_embedder, windowSeconds, 3, Math.Max(windowSeconds, 30));
-        }
-
-        var selfBefore = ProcessCpu.Seconds(Environment.ProcessId);
-        var busyBefore = ProcessCpu.BusySeconds(_cpu?.Cpu);
-        var begin = Stopwatch.GetTimestamp();
-        var latency = _cpu is null ? Run() : _cpu.Run(Run);
-        var elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
-        // This process does nothing else meanwhile, so its CPU is the embedder thread's.
-        var engine = ProcessCpu.Between(selfBefore, ProcessCpu.Seconds(Environment.ProcessId), elapsed);
-        var busy = ProcessCpu.Between(busyBefore, ProcessCpu.BusySeconds(_cpu?.Cpu), elapsed);
-        return new LoadWindow(latency, _embedder.Rows, engine, null, busy is { } b && engine is { } e ? Math.Max(0, b - e) : null, null);
-    }
+    public LoadWindow Measure(int concurrency, double warmupSeconds, double windowSeconds) =>
+        BackToBack.Measure(_embedder, _embedder.Rows, _cpu, warmupSeconds, windowSeconds);
 
     public void Dispose() => _embedder.Dispose();
 }

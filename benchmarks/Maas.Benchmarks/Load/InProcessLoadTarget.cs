@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Maas.Benchmarks.EndToEnd;
 using Maas.Benchmarks.Payloads;
 
@@ -31,28 +30,8 @@ internal sealed class InProcessLoadTarget : ILoadTarget
     /// <summary>The outputs of one run (to check the server's answers against, at batch 1).</summary>
     public IReadOnlyList<float[]> Outputs() => _engine.Outputs();
 
-    public LoadWindow Measure(int concurrency, double warmupSeconds, double windowSeconds)
-    {
-        LatencyWindow Run()
-        {
-            if (warmupSeconds > 0)
-            {
-                LatencyWindow.Measure(_engine, warmupSeconds, 1, warmupSeconds);
-            }
-
-            return LatencyWindow.Measure(_engine, windowSeconds, 3, Math.Max(windowSeconds, 30));
-        }
-
-        var selfBefore = ProcessCpu.Seconds(Environment.ProcessId);
-        var busyBefore = ProcessCpu.BusySeconds(_cpu?.Cpu);
-        var begin = Stopwatch.GetTimestamp();
-        var latency = _cpu is null ? Run() : _cpu.Run(Run);
-        var elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
-        // This process does nothing else meanwhile, so its CPU is the engine thread's.
-        var engine = ProcessCpu.Between(selfBefore, ProcessCpu.Seconds(Environment.ProcessId), elapsed);
-        var busy = ProcessCpu.Between(busyBefore, ProcessCpu.BusySeconds(_cpu?.Cpu), elapsed);
-        return new LoadWindow(latency, Rows, engine, null, busy is { } b && engine is { } e ? Math.Max(0, b - e) : null, null);
-    }
+    public LoadWindow Measure(int concurrency, double warmupSeconds, double windowSeconds) =>
+        BackToBack.Measure(_engine, Rows, _cpu, warmupSeconds, windowSeconds);
 
     public void Dispose() => _engine.Dispose();
 }
