@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import * as t from './kserve_tensors.mjs';
+import { check, expect, runChecks } from './checks.mjs';
 
 const { values: args } = parseArgs({ options: { grpc: { type: 'string' }, rest: { type: 'string' } } });
 if (!args.grpc || !args.rest) {
@@ -33,23 +34,6 @@ const protoPath = fileURLToPath(new URL('../../src/Maas.Grpc.Protocol/inference.
 const definition = protoLoader.loadSync(protoPath, { keepCase: true, longs: Number, enums: String, defaults: false, arrays: true, oneofs: true });
 const { GRPCInferenceService } = grpc.loadPackageDefinition(definition).inference;
 const client = new GRPCInferenceService(args.grpc, grpc.credentials.createInsecure());
-
-// --- Reporting ---------------------------------------------------------------------------------
-let passed = 0;
-let failed = 0;
-async function check(name, body) {
-  try {
-    const detail = await body();
-    passed++;
-    console.log(`PASS ${name}${detail ? `: ${detail}` : ''}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAIL ${name}: ${error?.message ?? error}`);
-  }
-}
-function expect(condition, why) {
-  if (!condition) throw new Error(why);
-}
 
 // --- Transport ---------------------------------------------------------------------------------
 function call(method, request) {
@@ -254,8 +238,6 @@ async function main() {
   await errorChecks(answers);
 
   client.close();
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
 }
 
 /** Runs requests over one ModelStreamInfer call; resolves with every answer once the server ends the stream. */
@@ -372,8 +354,4 @@ async function errorChecks(answers) {
   });
 }
 
-main().catch((error) => {
-  console.log(`FAIL the client itself: ${error?.stack ?? error}`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exitCode = 1;
-});
+await runChecks(main);

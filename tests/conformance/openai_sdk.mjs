@@ -10,6 +10,7 @@
 
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
+import { check, expect, runChecks } from './checks.mjs';
 
 const { values: args } = parseArgs({ options: { url: { type: 'string' }, model: { type: 'string' }, 'one-slot': { type: 'string' } } });
 if (!args.url || !args.model || !args['one-slot']) {
@@ -20,21 +21,6 @@ const model = args.model;
 const oneSlot = args['one-slot'];
 const client = new OpenAI({ baseURL: `${args.url.replace(/\/+$/, '')}/v1`, apiKey: 'not-needed', maxRetries: 0, timeout: 60_000 });
 
-let passed = 0;
-let failed = 0;
-async function check(name, body) {
-  try {
-    const detail = await body();
-    passed++;
-    console.log(`PASS ${name}${detail ? `: ${detail}` : ''}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAIL ${name}: ${error?.stack ?? error}`);
-  }
-}
-function expect(condition, why) {
-  if (!condition) throw new Error(why);
-}
 async function expectError(promise, status, mentioned) {
   try {
     await promise;
@@ -158,12 +144,6 @@ async function main() {
     expect(r.usage.completion_tokens === 2, `completion_tokens ${r.usage.completion_tokens}`);
   });
 
-  console.log(`${passed} passed, ${failed} failed`);
-  if (failed > 0) process.exitCode = 1;
 }
 
-main().catch((error) => {
-  console.log(`FAIL the client itself: ${error?.stack ?? error}`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exitCode = 1;
-});
+await runChecks(main);
