@@ -259,6 +259,21 @@ public sealed class LanguageModelTests(LanguageModelServerFixture fixture) : ICl
         Assert.Equal(2, (int)ok["usage"]!["completion_tokens"]!);
     }
 
+    [Theory]
+    [InlineData("""[1, 2]""", "must be a JSON object, not array")]
+    [InlineData("""{"text_input": 5}""", "'text_input' (a string)")]
+    [InlineData("""{"text_input": "Hi", "parameters": {"max_tokens": 0}}""", "max_tokens")]
+    public async Task BadGenerateRequests_Are400_AndTheModelStillGenerates(string json, string mentioned)
+    {
+        using var response = await Client.PostAsync("/v2/models/tiny-llm/generate", new StringContent(json, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(mentioned, (string)JsonNode.Parse(text)!["error"]!, StringComparison.Ordinal);
+
+        var ok = await PostJsonAsync("/v2/models/tiny-llm/generate", new JsonObject { ["text_input"] = "Still there?", ["parameters"] = new JsonObject { ["max_tokens"] = 2 } });
+        Assert.Equal(JsonValueKind.String, ok["text_output"]!.GetValueKind());
+    }
+
     [Fact]
     public async Task UnknownModel_Is404_ModelNotFound()
     {

@@ -93,22 +93,13 @@ public static class KServeGenerateEndpoints
 
     private static GenerationRequest Parse(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw MaasError.InvalidArgument($"The request body is not valid JSON: {ex.Message}");
-        }
-
-        using (document)
+        const string Expected = "an object with 'text_input' (a string), e.g. {\"text_input\": \"Hello\", \"parameters\": {\"max_tokens\": 16}}";
+        using (var document = JsonRequestBody.ParseObject(body, Expected))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("text_input", out var input) || input.ValueKind != JsonValueKind.String)
+            if (!root.TryGetProperty("text_input", out var input) || input.ValueKind != JsonValueKind.String)
             {
-                throw MaasError.InvalidArgument("The generate request must be a JSON object with 'text_input' (a string), e.g. {\"text_input\": \"Hello\", \"parameters\": {\"max_tokens\": 16}}.");
+                throw MaasError.InvalidArgument($"The generate request must be {Expected}.");
             }
 
             var parameters = root.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p : root;

@@ -39,7 +39,7 @@ internal static class KServeRepository
         {
             if (body.Length > 0)
             {
-                using var json = Parse(body.Memory, "{\"ready\": true}");
+                using var json = JsonRequestBody.ParseObject(body.Memory, "an object such as {\"ready\": true}, or no body");
                 foreach (var property in json.RootElement.EnumerateObject())
                 {
                     readyOnly = property.Name == "ready"
@@ -106,7 +106,7 @@ internal static class KServeRepository
     // Triton's form: {"parameters": {"config": "<config.json as a string>"}}; an object is accepted too.
     private static ModelConfig? ReadConfigOverride(ReadOnlyMemory<byte> body)
     {
-        using var json = Parse(body, "{\"parameters\": {\"config\": \"{\\\"max_batch_size\\\": 8}\"}}");
+        using var json = JsonRequestBody.ParseObject(body, "an object such as {\"parameters\": {\"config\": \"{\\\"max_batch_size\\\": 8}\"}}, or no body");
         if (!json.RootElement.TryGetProperty("parameters", out var parameters))
         {
             return null;
@@ -129,25 +129,6 @@ internal static class KServeRepository
             JsonValueKind.Object => ModelConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(config.GetRawText()), Source),
             _ => throw MaasError.InvalidArgument($"parameters.config must be the model's config.json, as a string or an object, not {config.ValueKind}."),
         };
-    }
-
-    private static JsonDocument Parse(ReadOnlyMemory<byte> body, string example)
-    {
-        try
-        {
-            var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                document.Dispose();
-                throw MaasError.InvalidArgument($"The request body must be a JSON object such as {example}.");
-            }
-
-            return document;
-        }
-        catch (JsonException ex)
-        {
-            throw MaasError.InvalidArgument($"The request body is not valid JSON ({ex.Message}); send an object such as {example}, or no body.");
-        }
     }
 
     private static string StateName(ModelVersionState? state) => state switch

@@ -16,24 +16,9 @@ internal sealed record OpenAIEmbeddingRequest(string Model, IReadOnlyList<string
     /// <summary>Parses and checks the body; throws InvalidArgument naming the field.</summary>
     public static OpenAIEmbeddingRequest Parse(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw MaasError.InvalidArgument($"The body is not valid JSON: {ex.Message}");
-        }
-
-        using (document)
+        using (var document = JsonRequestBody.ParseObject(body, "an object with 'model' and 'input', e.g. {\"model\": \"minilm-embed\", \"input\": \"Hello\"}"))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw MaasError.InvalidArgument("The body must be a JSON object with 'model' and 'input'.");
-            }
-
             string? model = null;
             List<string>? inputs = null;
             var base64 = false;

@@ -19,24 +19,9 @@ internal static class OpenAIRequestParser
 
     public static OpenAIRequest Parse(ReadOnlyMemory<byte> body, bool chat)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw MaasError.InvalidArgument($"The request body is not valid JSON: {ex.Message}");
-        }
-
-        using (document)
+        using (var document = JsonRequestBody.ParseObject(body, chat ? "an object with 'model' and 'messages'" : "an object with 'model' and 'prompt'"))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw MaasError.InvalidArgument("The request body must be a JSON object.");
-            }
-
             var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } name
                 ? name
                 : throw MaasError.InvalidArgument("'model' is required: the name of a language model in the repository (GET /v1/models lists them).");
