@@ -16,6 +16,8 @@ public sealed class AudioFramesTests
         Assert.Equal([3, 576], outputs.Shape("frames"));
         Assert.Equal(DataType.Fp32, outputs.Type("frames"));
         Assert.Equal([0L, 512, 1024], outputs.Longs("frame_start"));
+        Assert.Equal([], outputs.Shape("stream_samples"));
+        Assert.Equal([1200L], outputs.Longs("stream_samples"));             // the padding is not counted
         var rows = outputs.Floats("frames");
         Assert.All(rows[..64], x => Assert.Equal(0f, x));                    // the first context is zeros
         Assert.Equal(Stream[..512], rows[64..576]);                          // then the first frame
@@ -50,6 +52,7 @@ public sealed class AudioFramesTests
             var outputs = Run.Step(processor, "samples", Run.Floats("samples", Stream[cuts[i]..cuts[i + 1]]), Run.Sequence(state, i, cuts.Length - 1));
             Assert.Equal(outputs.Longs("frame_start").Length, outputs.Shape("frames")[0]);
             Assert.Equal(200, outputs.Shape("frames")[1]);
+            Assert.Equal([(long)cuts[i + 1]], outputs.Longs("stream_samples"));
             rows.AddRange(outputs.Floats("frames"));
             starts.AddRange(outputs.Longs("frame_start"));
         }

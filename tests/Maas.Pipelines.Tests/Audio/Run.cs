@@ -25,13 +25,20 @@ internal static class Run
         return new Tensor(name, DataType.Bytes, TensorShape.Of(elements.Length), writer.WrittenMemory.ToArray());
     }
 
+    public static Tensor Long(string name, long value) =>
+        new(name, DataType.Int64, TensorShape.Scalar, BitConverter.GetBytes(value));
+
     public static Tensor Floats(string name, float[] values, params long[] shape) =>
         new(name, DataType.Fp32, TensorShape.Of(shape.Length == 0 ? [values.Length] : shape), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 
     /// <summary>Runs <paramref name="processor"/> on one input and copies every output out of the context.</summary>
-    public static Outputs Step(Processor processor, string port, Tensor input, SequenceContext? sequence = null, string stepName = "step")
+    public static Outputs Step(Processor processor, string port, Tensor input, SequenceContext? sequence = null, string stepName = "step") =>
+        Step(processor, new Dictionary<string, Tensor> { [port] = input }, sequence, stepName);
+
+    /// <summary>Runs <paramref name="processor"/> on its inputs by port and copies every output out of the context.</summary>
+    public static Outputs Step(Processor processor, Dictionary<string, Tensor> inputs, SequenceContext? sequence = null, string stepName = "step")
     {
-        using var context = new ProcessorContext(stepName, new Dictionary<string, Tensor> { [port] = input }, sequence);
+        using var context = new ProcessorContext(stepName, inputs, sequence);
         processor.Run(context);
         var outputs = new Dictionary<string, (DataType Type, long[] Shape, byte[] Data)>();
         foreach (var (name, tensor) in context.Outputs)

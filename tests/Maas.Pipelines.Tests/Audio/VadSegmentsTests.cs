@@ -1,5 +1,6 @@
 using Maas.Errors;
 using Maas.Pipelines.Processors.Audio;
+using Maas.Tensors;
 
 namespace Maas.Pipelines.Tests.Audio;
 
@@ -59,6 +60,39 @@ public sealed class VadSegmentsTests
         var segments = Run.Step(Run.Create(new VadSegmentsFactory()), "probabilities", Run.Floats("probabilities", probabilities)).Floats("segments");
 
         Assert.Equal([((30 * 512) - 480) / 16000f, (50 * 512) / 16000f], segments);
+    }
+
+    [Fact]
+    public void With_stream_samples_a_segment_running_to_the_end_stops_at_the_last_real_sample()
+    {
+        // 50 frames = 25600 samples, of which the last 300 are the zero padding of the last frame.
+        var probabilities = Pattern((30, 0.01f), (20, 0.95f));
+        var processor = Run.Create(new VadSegmentsFactory());
+        Dictionary<string, Tensor> Inputs(float[] p, long samples) => new() { ["probabilities"] = Run.Floats("probabilities", p), ["stream_samples"] = Run.Long("stream_samples", samples) };
+
+        var segments = Run.Step(processor, Inputs(probabilities, 25300)).Floats("segments");
+        Assert.Equal([((30 * 512) - 480) / 16000f, 25300 / 16000f], segments);
+
+        // In a sequence the length that counts is the one of the last request: speech still open
+        // at the end (one silent frame is too short to close it) ends at the audio's 25400.
+        var closed = Pattern((30, 0.01f), (19, 0.95f), (1, 0.01f));
+        var state = new Dictionary<string, object>();
+        Run.Step(processor, Inputs(closed[..40], 20480), new("s", start: true, end: false, state));
+        var last = Run.Step(processor, Inputs(closed[40..], 25400), new("s", start: false, end: true, state));
+        Assert.Equal([((30 * 512) - 480) / 16000f, 25400 / 16000f], last.Floats("all_segments"));
+    }
+
+    [Fact]
+    public void Bad_stream_samples_are_refused()
+    {
+        var processor = Run.Create(new VadSegmentsFactory());
+        var error = Assert.Throws<MaasError>(() => Run.Step(processor, new Dictionary<string, Tensor>
+        {
+            ["probabilities"] = Run.Floats("probabilities", [0.1f]),
+            ["stream_samples"] = Run.Long("stream_samples", -1),
+        }));
+        Assert.Contains("'stream_samples'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("non-negative", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed class AudioFramesProcessor : Processor
     [
         new("frames", DataType.Fp32),
         new("frame_start", DataType.Int64, Optional: true),
+        new("stream_samples", DataType.Int64, Optional: true),
     ];
 
     /// <inheritdoc/>
@@ -67,6 +68,9 @@ public sealed class AudioFramesProcessor : Processor
         var width = _context + _frame;
         var frames = context.Output<float>("frames", DataType.Fp32, TensorShape.Of(rows, width));
         var starts = context.Output<long>("frame_start", DataType.Int64, TensorShape.Of(rows));
+        // The real length of the stream so far: the padded last row runs past it, and a step
+        // that reports times at the end (vad_segments) clamps to this.
+        context.Output<long>("stream_samples", DataType.Int64, TensorShape.Scalar)[0] = state.NextStart + available;
         var previous = state.Context;
         for (var f = 0; f < rows; f++)
         {

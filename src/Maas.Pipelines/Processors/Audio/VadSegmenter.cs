@@ -16,6 +16,12 @@ internal sealed class VadSegmenter
     private long _frames;
     private (long Start, long End)? _pending;
 
+    /// <summary>
+    /// The stream's real length in samples, once known (its last request): no segment ends past
+    /// it. Null: the end of the last whole frame.
+    /// </summary>
+    public long? StreamSamples { get; set; }
+
     /// <summary>Every segment emitted so far in this stream.</summary>
     public IReadOnlyList<(long Start, long End)> All => _all;
 
@@ -66,7 +72,7 @@ internal sealed class VadSegmenter
     /// <summary>Ends the stream: closes the open segment at the stream's end and emits what is left.</summary>
     public void Finish(VadSettings settings, List<(long Start, long End)> emitted)
     {
-        var length = _frames * settings.FrameSamples;
+        var length = Math.Min(_frames * settings.FrameSamples, StreamSamples ?? long.MaxValue);
         if (_triggered)
         {
             Close(settings, _currentStart, length, emitted);
@@ -109,6 +115,11 @@ internal sealed class VadSegmenter
 
     private void Emit((long Start, long End) segment, List<(long Start, long End)> emitted)
     {
+        if (StreamSamples is { } end)
+        {
+            segment = (Math.Min(segment.Start, end), Math.Min(segment.End, end));
+        }
+
         emitted.Add(segment);
         _all.Add(segment);
     }

@@ -17,7 +17,11 @@ public sealed class VadSegmentsProcessor : Processor
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Port> Inputs { get; } = [new("probabilities", DataType.Fp32)];
+    public override IReadOnlyList<Port> Inputs { get; } =
+    [
+        new("probabilities", DataType.Fp32),
+        new("stream_samples", DataType.Int64, Optional: true),
+    ];
 
     /// <inheritdoc/>
     public override IReadOnlyList<Port> Outputs { get; } =
@@ -50,8 +54,13 @@ public sealed class VadSegmentsProcessor : Processor
         var state = sequence?.GetState(context.StepName, () => new VadStreamState());
         var segmenter = state is null ? new VadSegmenter() : sequence!.Start ? state.Restart() : state.Segmenter;
         var emitted = new List<(long Start, long End)>();
-        segmenter.Push(_settings, probabilities, emitted);
         var last = sequence is null || sequence.End;
+        if (last)
+        {
+            segmenter.StreamSamples = ReadStreamSamples(context);
+        }
+
+        segmenter.Push(_settings, probabilities, emitted);
         if (last)
         {
             segmenter.Finish(_settings, emitted);
@@ -61,6 +70,21 @@ public sealed class VadSegmentsProcessor : Processor
         probabilities.CopyTo(context.Output<float>("speech_probability", DataType.Fp32, TensorShape.Of(probabilities.Length)));
         WriteSegments(context, "segments", emitted);
         WriteSegments(context, "all_segments", last ? segmenter.All : []);
+    }
+
+    // The stream's real length in samples (audio_frames' stream_samples), so that a segment that
+    // runs to the end stops at the audio's end, not at the end of the zero-padded last frame.
+    private static long? ReadStreamSamples(ProcessorContext context)
+    {
+        if (context.OptionalInput("stream_samples") is not { } tensor)
+        {
+            return null;
+        }
+
+        var values = context.InputSpan<long>("stream_samples", DataType.Int64);
+        return values.Length == 1 && values[0] >= 0
+            ? values[0]
+            : throw MaasError.InvalidArgument($"step '{context.StepName}' (vad_segments): input 'stream_samples' has shape {tensor.Shape}; it must be one non-negative INT64, the samples of the stream so far, as audio_frames writes it");
     }
 
     private void WriteSegments(ProcessorContext context, string port, IReadOnlyList<(long Start, long End)> segments)
