@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Maas.Benchmarks.EndToEnd;
 using Maas.Benchmarks.Load;
 
 namespace Maas.Benchmarks.Embed;
@@ -15,9 +14,7 @@ internal static class EmbedReport
     {
         var o = options.Load;
         var text = new StringBuilder();
-        var loads = points.SelectMany(p => new[] { p.Load.Start, p.Load.End }).Where(l => !double.IsNaN(l)).ToArray();
-        text.AppendLine(Invariant($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {LoadReport.CpuModel()}, {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}; command: `dotnet benchmarks/Maas.Benchmarks/bin/Release/net10.0/linux-x64/Maas.Benchmarks.dll embed {string.Join(' ', args)}`."));
-        text.AppendLine(Invariant($"Load average (1, 5, 15 min) at start: {loadAtStart ?? "n/a"}; 1-min load during the run: {(loads.Length == 0 ? "n/a" : $"{loads.Min():0.00}–{loads.Max():0.00}")}; at end: {Report.LoadAverage() ?? "n/a"} (the run itself keeps both cores busy, so ~2 is its own load)."));
+        LoadReport.AppendRunHeader(text, $"dotnet benchmarks/Maas.Benchmarks/bin/Release/net10.0/linux-x64/Maas.Benchmarks.dll embed {string.Join(' ', args)}", points, loadAtStart, ", so ~2 is its own load");
         text.AppendLine(pin
             ? Invariant($"Pinned: `maas serve` (all its threads) on CPU {o.ServerCpu}; the closed-loop clients (this process) on CPU {o.ClientCpu}; the in-process side on a thread pinned to CPU {o.ServerCpu}.")
             : "Unpinned.");

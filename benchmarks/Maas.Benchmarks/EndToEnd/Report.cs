@@ -174,7 +174,8 @@ internal static class Report
         return fields.Length >= 3 ? $"{fields[0]}, {fields[1]}, {fields[2]}" : null;
     }
 
-    private static string CpuModel()
+    /// <summary>The CPU's model name from /proc/cpuinfo, or "unknown CPU".</summary>
+    public static string CpuModel()
     {
         if (File.Exists("/proc/cpuinfo"))
         {

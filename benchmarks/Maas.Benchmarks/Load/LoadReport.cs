@@ -14,9 +14,7 @@ internal static class LoadReport
     public static string Write(IReadOnlyList<LoadPoint> points, LoadOptions options, bool pin, double? jitSettled, string? loadAtStart, string[] args)
     {
         var text = new StringBuilder();
-        var loads = points.SelectMany(p => new[] { p.Load.Start, p.Load.End }).Where(l => !double.IsNaN(l)).ToArray();
-        text.AppendLine(Invariant($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {CpuModel()}, {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}; command: `dotnet run -c Release --project benchmarks/Maas.Benchmarks -- load {string.Join(' ', args)}`."));
-        text.AppendLine(Invariant($"Load average (1, 5, 15 min) at start: {loadAtStart ?? "n/a"}; 1-min load during the run: {(loads.Length == 0 ? "n/a" : $"{loads.Min():0.00}–{loads.Max():0.00}")}; at end: {Report.LoadAverage() ?? "n/a"} (the run itself keeps both cores busy at high concurrency, so ~2 is its own load; above that, other work competed)."));
+        AppendRunHeader(text, $"dotnet run -c Release --project benchmarks/Maas.Benchmarks -- load {string.Join(' ', args)}", points, loadAtStart, " at high concurrency, so ~2 is its own load; above that, other work competed");
         text.AppendLine(pin
             ? Invariant($"Pinned: `maas serve` (all its threads: Kestrel, scheduler, engine) and the bare Kestrel app on CPU {options.ServerCpu}; the closed-loop clients (this process) on CPU {options.ClientCpu}; the in-process ceiling on a thread pinned to CPU {options.ServerCpu}.")
             : "Unpinned.");
@@ -160,21 +158,17 @@ internal static class LoadReport
 
     private static string Join(double[] values) => string.Join(", ", values.Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)));
 
+    /// <summary>
+    /// The report's first two lines: when, on what, the command; the load average before, during
+    /// (from the points' samples) and after, with <paramref name="ownLoad"/> saying what the run's own share is.
+    /// </summary>
+    internal static void AppendRunHeader(StringBuilder text, string command, IReadOnlyList<LoadPoint> points, string? loadAtStart, string ownLoad)
+    {
+        var loads = points.SelectMany(p => new[] { p.Load.Start, p.Load.End }).Where(l => !double.IsNaN(l)).ToArray();
+        text.AppendLine(Invariant($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Report.CpuModel()}, {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}; command: `{command}`."));
+        text.AppendLine(Invariant($"Load average (1, 5, 15 min) at start: {loadAtStart ?? "n/a"}; 1-min load during the run: {(loads.Length == 0 ? "n/a" : $"{loads.Min():0.00}–{loads.Max():0.00}")}; at end: {Report.LoadAverage() ?? "n/a"} (the run itself keeps both cores busy{ownLoad})."));
+    }
+
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
-    internal static string CpuModel()
-    {
-        if (File.Exists("/proc/cpuinfo"))
-        {
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal))
-                {
-                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-                }
-            }
-        }
-
-        return "unknown CPU";
-    }
 }
