@@ -48,6 +48,69 @@ public sealed class ImageDecodeTests
         Assert.InRange(rgb[2], 45, 55);
     }
 
+    /// <summary>
+    /// A 64×32 JPEG stored with quadrants red, green / blue, black comes out as a viewer shows it
+    /// under each EXIF orientation: the quadrants as read on the upright image (top-left,
+    /// top-right, bottom-left, bottom-right), e.g. 6 (rotate 90° clockwise to view) brings the
+    /// bottom-left to the top-left.
+    /// </summary>
+    [Theory]
+    [InlineData(1, "RGBK")]
+    [InlineData(2, "GRKB")]
+    [InlineData(3, "KBGR")]
+    [InlineData(4, "BKRG")]
+    [InlineData(5, "RBGK")]
+    [InlineData(6, "BRKG")]
+    [InlineData(7, "KGBR")]
+    [InlineData(8, "GKRB")]
+    public void Exif_orientation_turns_the_image_upright(int orientation, string quadrants)
+    {
+        using var bitmap = new SKBitmap(64, 32);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.DrawRect(0, 0, 32, 16, new SKPaint { Color = SKColors.Red });
+            canvas.DrawRect(32, 0, 32, 16, new SKPaint { Color = new SKColor(0, 255, 0) });
+            canvas.DrawRect(0, 16, 32, 16, new SKPaint { Color = SKColors.Blue });
+            canvas.DrawRect(32, 16, 32, 16, new SKPaint { Color = SKColors.Black });
+        }
+
+        var jpeg = WithExifOrientation(Encode(bitmap, SKEncodedImageFormat.Jpeg), orientation);
+        using var context = Run(Create(new ImageDecodeFactory()), ("image", Bytes("image", jpeg)));
+
+        var image = context.Outputs["image"];
+        var (height, width) = orientation >= 5 ? (64, 32) : (32, 64);
+        Assert.Equal(TensorShape.Of(height, width, 3), image.Shape);
+        var rgb = image.Data.ToArray();
+        (int X, int Y)[] centres = [(width / 4, height / 4), (3 * width / 4, height / 4), (width / 4, 3 * height / 4), (3 * width / 4, 3 * height / 4)];
+        var seen = string.Concat(centres.Select(p => Name(rgb.AsSpan(((p.Y * width) + p.X) * 3, 3))));
+        Assert.Equal(quadrants, seen);
+    }
+
+    private static char Name(ReadOnlySpan<byte> pixel) => (pixel[0] > 200, pixel[1] > 200, pixel[2] > 200, pixel[0] + pixel[1] + pixel[2] < 120) switch
+    {
+        (true, false, false, _) => 'R',
+        (false, true, false, _) => 'G',
+        (false, false, true, _) => 'B',
+        (_, _, _, true) => 'K',
+        _ => '?',
+    };
+
+    // A JPEG with an APP1 Exif segment right after SOI holding one IFD0 entry, Orientation
+    // (tag 0x0112, SHORT), big-endian TIFF: what a camera writes, minus everything else.
+    private static byte[] WithExifOrientation(byte[] jpeg, int orientation)
+    {
+        byte[] app1 =
+        [
+            0xFF, 0xE1, 0x00, 34,
+            (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0, 0, 0, 8,
+            0x00, 0x01,
+            0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0x00, (byte)orientation, 0, 0,
+            0, 0, 0, 0,
+        ];
+        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+    }
+
     [Fact]
     public void Garbage_bytes_are_refused_with_the_formats_named()
     {

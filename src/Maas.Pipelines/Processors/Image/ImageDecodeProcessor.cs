@@ -6,8 +6,10 @@ namespace Maas.Pipelines.Processors.Image;
 
 /// <summary>
 /// Decodes one encoded image (BYTES, exactly one element) to UINT8 [H, W, 3] RGB, compositing any
-/// alpha over white. The size limits are checked on the file and on the header's dimensions
-/// before any pixel is decoded. Animated formats give their first frame.
+/// alpha over white and turning it upright by its EXIF orientation (a phone photo held sideways is
+/// stored sideways with a tag that says so; models expect what a viewer shows). The size limits
+/// are checked on the file and on the header's dimensions before any pixel is decoded. Animated
+/// formats give their first frame.
 /// </summary>
 internal sealed class ImageDecodeProcessor : Processor
 {
@@ -66,18 +68,55 @@ internal sealed class ImageDecodeProcessor : Processor
         }
 
         ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
-        var rgb = context.Output<byte>("image", DataType.UInt8, TensorShape.Of(height, width, 3));
-        var pixels = width * height;
-        for (var i = 0; i < pixels; i++)
+        var origin = codec.EncodedOrigin;
+        if (origin is < SKEncodedOrigin.TopRight or > SKEncodedOrigin.LeftBottom)
         {
-            var s = i * 4;
-            var d = i * 3;
-            var white = (byte)(255 - rgba[s + 3]);
-            rgb[d] = (byte)(rgba[s] + white);
-            rgb[d + 1] = (byte)(rgba[s + 1] + white);
-            rgb[d + 2] = (byte)(rgba[s + 2] + white);
+            // Upright already (no tag, TopLeft, or a value EXIF does not define): one pass in storage order.
+            var upright = context.Output<byte>("image", DataType.UInt8, TensorShape.Of(height, width, 3));
+            for (var i = 0; i < width * height; i++)
+            {
+                OverWhite(rgba, i * 4, upright, i * 3);
+            }
+
+            return;
+        }
+
+        var swapsSides = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var (outWidth, outHeight) = swapsSides ? (height, width) : (width, height);
+        var rgb = context.Output<byte>("image", DataType.UInt8, TensorShape.Of(outHeight, outWidth, 3));
+        var d = 0;
+        for (var y = 0; y < outHeight; y++)
+        {
+            for (var x = 0; x < outWidth; x++, d += 3)
+            {
+                var (sx, sy) = Source(origin, x, y, width, height);
+                OverWhite(rgba, ((sy * width) + sx) * 4, rgb, d);
+            }
         }
     }
+
+    // Premultiplied RGBA at s to RGB over white at d.
+    private static void OverWhite(ReadOnlySpan<byte> rgba, int s, Span<byte> rgb, int d)
+    {
+        var white = (byte)(255 - rgba[s + 3]);
+        rgb[d] = (byte)(rgba[s] + white);
+        rgb[d + 1] = (byte)(rgba[s + 1] + white);
+        rgb[d + 2] = (byte)(rgba[s + 2] + white);
+    }
+
+    // The stored pixel that shows at (x, y) of the upright image. EXIF names where the stored
+    // row 0 and column 0 appear: RightTop (6) puts row 0 on the right, column 0 at the top.
+    private static (int X, int Y) Source(SKEncodedOrigin origin, int x, int y, int width, int height) => origin switch
+    {
+        SKEncodedOrigin.TopRight => (width - 1 - x, y),
+        SKEncodedOrigin.BottomRight => (width - 1 - x, height - 1 - y),
+        SKEncodedOrigin.BottomLeft => (x, height - 1 - y),
+        SKEncodedOrigin.LeftTop => (y, x),
+        SKEncodedOrigin.RightTop => (y, height - 1 - x),
+        SKEncodedOrigin.RightBottom => (width - 1 - y, height - 1 - x),
+        SKEncodedOrigin.LeftBottom => (width - 1 - y, x),
+        _ => (x, y),
+    };
 
     private static ReadOnlySpan<byte> SingleElement(ProcessorContext context, Tensor input)
     {
