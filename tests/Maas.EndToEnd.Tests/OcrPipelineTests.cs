@@ -37,6 +37,25 @@ public sealed class OcrPipelineTests(DemoServerFixture fixture)
     }
 
     [Fact]
+    public async Task Slanted_lines_are_read_exactly_and_their_quads_follow_the_slant()
+    {
+        using var client = new KServeHttpClient(fixture.Server.Address);
+
+        var result = await client.InferAsync(new InferRequest("ocr").WithInput(InferTensor.FromBytes("image", [Render(Lines, SKEncodedImageFormat.Png, degrees: -12)], 1)));
+
+        Assert.Equal(Lines, result.Output("text").ToStrings());
+        var quads = result.Output("quads");
+        Assert.Equal([2L, 4L, 2L], quads.Shape);
+        var q = quads.ToArray<float>();
+        for (var line = 0; line < 2; line++)
+        {
+            // Top-left → top-right rises (y decreases) as the text does: about 12° upwards.
+            var (dx, dy) = (q[(line * 8) + 2] - q[line * 8], q[(line * 8) + 3] - q[(line * 8) + 1]);
+            Assert.InRange(MathF.Atan2(dy, dx) * 180 / MathF.PI, -15f, -9f);
+        }
+    }
+
+    [Fact]
     public async Task TF_Serving_predict_takes_the_image_as_base64_and_answers_one_prediction_per_line()
     {
         var png = Render(Lines, SKEncodedImageFormat.Png);
@@ -78,17 +97,24 @@ public sealed class OcrPipelineTests(DemoServerFixture fixture)
         Assert.Contains("max_pixels", oversized.Message, StringComparison.Ordinal);
     }
 
-    private static byte[] Render(string[] lines, SKEncodedImageFormat format)
+    private static byte[] Render(string[] lines, SKEncodedImageFormat format, float degrees = 0)
     {
         var fontFile = Path.Combine(RepoPaths.DemoData, "fonts", "DejaVuSans.ttf");
         using var typeface = SKTypeface.FromFile(fontFile) ?? throw new FileNotFoundException($"{fontFile} is missing: run scripts/fetch-models.sh", fontFile);
         const int size = 40;
         using var font = new SKFont(typeface, size);
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        using var bitmap = new SKBitmap(size * 16, (size * 2 * Math.Max(1, lines.Length)) + size);
+        // Turned text needs room to turn in: a square canvas, rotated about its centre.
+        using var bitmap = degrees == 0 ? new SKBitmap(size * 16, (size * 2 * Math.Max(1, lines.Length)) + size) : new SKBitmap(size * 20, size * 20);
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
+            if (degrees != 0)
+            {
+                canvas.RotateDegrees(degrees, bitmap.Width / 2f, bitmap.Height / 2f);
+                canvas.Translate(size * 2, (bitmap.Height / 2f) - (size * lines.Length));
+            }
+
             for (var i = 0; i < lines.Length; i++)
             {
                 canvas.DrawText(lines[i], size, size * 2 * (i + 1), SKTextAlign.Left, font, paint);

@@ -125,6 +125,111 @@ public sealed class CropTests
         Assert.Contains("must be [1, 2]", error.Message, StringComparison.Ordinal);
     }
 
+    // A 100 × 100 grey ramp that brightens along `direction` (2 levels per pixel from 128 at the
+    // centre), constant across it.
+    private static Tensor Ramp(float degrees)
+    {
+        var angle = degrees * MathF.PI / 180;
+        var (ux, uy) = (MathF.Cos(angle), MathF.Sin(angle));
+        var pixels = new byte[100 * 100 * 3];
+        for (var y = 0; y < 100; y++)
+        {
+            for (var x = 0; x < 100; x++)
+            {
+                var along = ((x + 0.5f - 50) * ux) + ((y + 0.5f - 50) * uy);
+                pixels.AsSpan(((y * 100) + x) * 3, 3).Fill((byte)Math.Clamp(MathF.Round(128 + (2 * along)), 0, 255));
+            }
+        }
+
+        return UInt8("image", pixels, 100, 100, 3);
+    }
+
+    // The corners of a 60 × 20 rectangle centred in the image, its long side turned by `degrees`.
+    private static float[] TurnedQuad(float degrees)
+    {
+        var angle = degrees * MathF.PI / 180;
+        var (ux, uy) = (MathF.Cos(angle), MathF.Sin(angle));
+        (float X, float Y) At(float along, float across) => (50 + (along * ux) - (across * uy), 50 + (along * uy) + (across * ux));
+        var corners = new[] { At(-30, -10), At(30, -10), At(30, 10), At(-30, 10) };
+        return [.. corners.SelectMany(c => new[] { c.X, c.Y })];
+    }
+
+    [Fact]
+    public void A_quad_is_sampled_along_its_own_axes_so_slanted_content_comes_out_level()
+    {
+        // The ramp runs along the quad's long side: every crop column is one level, rising left to
+        // right by 2 per source pixel (60 px → 60 columns at height 20).
+        var processor = Create(new CropFactory(), $$"""{"height": 20, "min_width": 1, "max_width": 100, {{Plain}} }""");
+
+        using var context = Run(processor, ("image", Ramp(30)), ("boxes", Fp32("boxes", [0, 0, 100, 100], 1, 4)), ("quads", Fp32("quads", TurnedQuad(30), 1, 4, 2)));
+
+        Assert.Equal(TensorShape.Of(1, 3, 20, 60), context.Outputs["crops"].Shape);
+        var red = Floats(context.Outputs["crops"])[..(20 * 60)];
+        for (var x = 0; x < 60; x++)
+        {
+            var expected = 128 + (2 * (x + 0.5f - 30));
+            for (var y = 0; y < 20; y++)
+            {
+                Assert.InRange(red[(y * 60) + x], expected - 1.5f, expected + 1.5f);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_quad_turned_upside_down_by_the_classifier_reads_right_to_left()
+    {
+        var processor = Create(new CropFactory(), $$"""{"height": 20, "min_width": 1, "max_width": 100, "rotate_threshold": 0.5, {{Plain}} }""");
+
+        using var context = Run(
+            processor, ("image", Ramp(30)), ("boxes", Fp32("boxes", [0, 0, 100, 100], 1, 4)), ("quads", Fp32("quads", TurnedQuad(30), 1, 4, 2)),
+            ("orientation", Fp32("orientation", [0.1f, 0.9f], 1, 2)));
+
+        var red = Floats(context.Outputs["crops"]);
+        Assert.InRange(red[0], 128 + 59 - 1.5f, 128 + 59 + 1.5f);
+        Assert.InRange(red[59], 128 - 59 - 1.5f, 128 - 59 + 1.5f);
+    }
+
+    [Fact]
+    public void A_quad_much_taller_than_wide_is_turned_90_degrees_counter_clockwise()
+    {
+        // A 20 × 60 upright quad over a ramp that brightens downwards: turned counter-clockwise,
+        // the image's top-right corner becomes the crop's top-left and down becomes left to right.
+        var processor = Create(new CropFactory(), $$"""{"height": 20, "min_width": 1, "max_width": 100, {{Plain}} }""");
+
+        using var context = Run(
+            processor, ("image", Ramp(90)), ("boxes", Fp32("boxes", [40, 20, 60, 80], 1, 4)),
+            ("quads", Fp32("quads", [40, 20, 60, 20, 60, 80, 40, 80], 1, 4, 2)));
+
+        Assert.Equal(TensorShape.Of(1, 3, 20, 60), context.Outputs["crops"].Shape);
+        var red = Floats(context.Outputs["crops"]);
+        Assert.InRange(red[0], 128 - 59 - 1.5f, 128 - 59 + 1.5f);
+        Assert.InRange(red[59], 128 + 59 - 1.5f, 128 + 59 + 1.5f);
+        Assert.InRange(red[(19 * 60) + 59], 128 + 59 - 1.5f, 128 + 59 + 1.5f);
+    }
+
+    [Fact]
+    public void Quads_of_the_wrong_shape_or_with_a_non_finite_corner_are_refused()
+    {
+        var processor = Create(new CropFactory());
+        var boxes = Fp32("boxes", [0, 0, 4, 4], 1, 4);
+
+        var shape = Assert.Throws<MaasError>(() => Run(processor, ("image", HalfAndHalf()), ("boxes", boxes), ("quads", Fp32("quads", [0, 0, 4, 0, 4, 4, 0, 4], 1, 8))));
+        var nan = Assert.Throws<MaasError>(() => Run(processor, ("image", HalfAndHalf()), ("boxes", boxes), ("quads", Fp32("quads", [0, 0, 4, 0, float.NaN, 4, 0, 4], 1, 4, 2))));
+
+        Assert.Contains("must be [1, 4, 2]", shape.Message, StringComparison.Ordinal);
+        Assert.Contains("quad 0 has a coordinate that is not a finite number", nan.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quad_smaller_than_a_pixel_still_gets_a_crop()
+    {
+        var processor = Create(new CropFactory(), $$"""{"height": 2, "width": 4, {{Plain}} }""");
+
+        using var context = Run(processor, ("image", HalfAndHalf()), ("boxes", Fp32("boxes", [5, 1, 6, 2], 1, 4)), ("quads", Fp32("quads", [5.2f, 1.2f, 5.4f, 1.2f, 5.4f, 1.4f, 5.2f, 1.4f], 1, 4, 2)));
+
+        Assert.Equal([255f, 255f, 0f, 0f], Floats(context.Outputs["crops"])[0..4]); // 1 × 1 → 2 × 2 of the white half, then padding
+    }
+
     [Fact]
     public void Width_with_max_width_is_a_load_error()
     {

@@ -77,6 +77,30 @@ public sealed class OcrModelTests : IDisposable
         return Encode(bitmap);
     }
 
+    // The lines drawn turned by `degrees` (clockwise) about the centre of a canvas big enough to
+    // hold them at any angle.
+    private static byte[] RenderTurned(string[] lines, int fontSize, float degrees)
+    {
+        using var typeface = SKTypeface.FromFile(Font) ?? throw new FileNotFoundException($"{Font} is missing: run scripts/fetch-models.sh", Font);
+        using var font = new SKFont(typeface, fontSize);
+        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        var side = fontSize * 20;
+        using var bitmap = new SKBitmap(side, side);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            canvas.RotateDegrees(degrees, side / 2f, side / 2f);
+            var lineHeight = fontSize * 2;
+            var top = (side / 2f) - (lineHeight * (lines.Length - 1) / 2f) + (fontSize / 3f);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                canvas.DrawText(lines[i], side / 2f, top + (lineHeight * i), SKTextAlign.Center, font, paint);
+            }
+        }
+
+        return Encode(bitmap);
+    }
+
     private static Processor Step(IProcessorFactory factory, string options) =>
         Create(factory, options, Path.Combine(RepoPaths.DemoData, "ocr"));
 
@@ -107,11 +131,11 @@ public sealed class OcrModelTests : IDisposable
         using var prep = Run(Step(new ImageTensorFactory(), """{"max_side": 960, "multiple_of": 32, "channel_order": "BGR"}"""), ("image", image));
         var probability = Infer(_det, prep.Outputs["tensor"]);
         using var boxes = Run(Step(new TextBoxesFactory(), """{"threshold": 0.3, "box_threshold": 0.6, "unclip_ratio": 1.5}"""), ("probability", probability), ("scale", prep.Outputs["scale"]));
-        using var clsCrops = Run(Step(new CropFactory(), """{"height": 48, "width": 192, "channel_order": "BGR"}"""), ("image", image), ("boxes", boxes.Outputs["boxes"]));
+        using var clsCrops = Run(Step(new CropFactory(), """{"height": 48, "width": 192, "channel_order": "BGR"}"""), ("image", image), ("boxes", boxes.Outputs["boxes"]), ("quads", boxes.Outputs["quads"]));
         var orientation = Infer(_cls, clsCrops.Outputs["crops"]);
         using var recCrops = Run(
             Step(new CropFactory(), """{"height": 48, "max_width": 1280, "rotate_threshold": 0.9, "channel_order": "BGR"}"""),
-            ("image", image), ("boxes", boxes.Outputs["boxes"]), ("orientation", orientation));
+            ("image", image), ("boxes", boxes.Outputs["boxes"]), ("quads", boxes.Outputs["quads"]), ("orientation", orientation));
         var probabilities = Infer(_rec, recCrops.Outputs["crops"]);
         using var text = Run(Step(new CtcDecodeFactory(), """{"characters": "ppocr_keys_v1.txt", "blank": 0, "append_space": true}"""), ("probabilities", probabilities));
 
@@ -143,6 +167,27 @@ public sealed class OcrModelTests : IDisposable
         var (text, _, _) = Read(Render(["Hello Maas 2026", "pipelines read text"], 40, upsideDown: true));
 
         Assert.Equal(["pipelines read text", "Hello Maas 2026"], text);
+    }
+
+    [Theory]
+    [InlineData(-12)]
+    [InlineData(15)]
+    public void Slanted_lines_are_cropped_along_their_rotated_boxes_and_read(float degrees)
+    {
+        string[] lines = ["Hello Maas 2026", "pipelines read text"];
+
+        var (text, _, _) = Read(RenderTurned(lines, 40, degrees));
+
+        Assert.Equal(lines, text);
+    }
+
+    [Fact]
+    public void Vertical_lines_are_turned_upright_and_read()
+    {
+        // Turned 90° clockwise the text reads top to bottom; its crop is turned back by 90°
+        // counter-clockwise. Turned the other way, that leaves it upside down for the classifier.
+        Assert.Equal(["Hello Maas 2026"], Read(RenderTurned(["Hello Maas 2026"], 40, 90)).Text);
+        Assert.Equal(["Hello Maas 2026"], Read(RenderTurned(["Hello Maas 2026"], 40, -90)).Text);
     }
 
     [Fact]

@@ -30,10 +30,10 @@ public sealed class TextBoxesTests
             Create(new TextBoxesFactory(), options),
             ("probability", Fp32("probability", map, 1, 1, height, width)),
             ("scale", Fp32("scale", [scaleY, scaleX], 2)));
-        return new(context.Outputs["boxes"].Shape, Floats(context.Outputs["boxes"]), Floats(context.Outputs["scores"]));
+        return new(context.Outputs["boxes"].Shape, Floats(context.Outputs["boxes"]), Floats(context.Outputs["scores"]), Floats(context.Outputs["quads"]));
     }
 
-    private sealed record ProcessorContextOutputs(TensorShape Shape, float[] Boxes, float[] Scores);
+    private sealed record ProcessorContextOutputs(TensorShape Shape, float[] Boxes, float[] Scores, float[] Quads);
 
     [Fact]
     public void Two_blobs_give_two_boxes_unclipped_and_mapped_back_through_the_scale()
@@ -49,6 +49,52 @@ public sealed class TextBoxesTests
         Assert.Equal([0f, (4 - d) * 2, (12 + d) * 2, (8 + d) * 2], result.Boxes[0..4], FloatComparer);
         Assert.Equal([(24 - d) * 2, (4 - d) * 2, (34 + d) * 2, (8 + d) * 2], result.Boxes[4..8], FloatComparer);
         Assert.Equal([0.8f, 0.9f], result.Scores, FloatComparer);
+    }
+
+    [Fact]
+    public void A_level_blob_has_the_quad_of_its_box()
+    {
+        var d = 40 * 1.5f / 28;
+        var result = Boxes("""{"unclip_ratio": 1.5}""", Map(16, 40, (24, 4, 34, 8, 0.9f)), 16, 40, scaleY: 0.5f, scaleX: 0.5f);
+
+        float[] box = [(24 - d) * 2, (4 - d) * 2, (34 + d) * 2, (8 + d) * 2];
+        Assert.Equal([box[0], box[1], box[2], box[1], box[2], box[3], box[0], box[3]], result.Quads, FloatComparer);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(-35)]
+    public void A_slanted_blob_has_a_quad_along_it_while_its_box_stays_upright(float degrees)
+    {
+        // A 60 × 10 bar turned by `degrees` about (50, 50), rasterized by pixel centres.
+        var angle = degrees * MathF.PI / 180;
+        var (ux, uy) = (MathF.Cos(angle), MathF.Sin(angle));
+        var map = new float[100 * 100];
+        for (var y = 0; y < 100; y++)
+        {
+            for (var x = 0; x < 100; x++)
+            {
+                var (dx, dy) = (x + 0.5f - 50, y + 0.5f - 50);
+                if (Math.Abs((dx * ux) + (dy * uy)) <= 30 && Math.Abs((-dx * uy) + (dy * ux)) <= 5)
+                {
+                    map[(y * 100) + x] = 1f;
+                }
+            }
+        }
+
+        var result = Boxes("""{"unclip_ratio": 0}""", map, 100, 100);
+
+        var q = result.Quads;
+        Assert.Equal(8, q.Length);
+        var (topX, topY) = (q[2] - q[0], q[3] - q[1]);
+        var (sideX, sideY) = (q[6] - q[0], q[7] - q[1]);
+        Assert.InRange(MathF.Sqrt((topX * topX) + (topY * topY)), 59f, 63f);       // along: 60 px (± the pixel staircase)
+        Assert.InRange(MathF.Sqrt((sideX * sideX) + (sideY * sideY)), 9.5f, 12.5f); // across: 10 px
+        Assert.InRange(MathF.Atan2(topY, topX) * 180 / MathF.PI, degrees - 2, degrees + 2);
+        Assert.InRange((q[0] + q[2] + q[4] + q[6]) / 4, 49f, 51f);
+        Assert.InRange((q[1] + q[3] + q[5] + q[7]) / 4, 49f, 51f);
+        // The upright box holds the whole bar: far taller than the bar is thick.
+        Assert.True(result.Boxes[3] - result.Boxes[1] > 20, $"box {string.Join(", ", result.Boxes)}");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Maas.Errors;
 using Maas.Tensors;
 
@@ -9,6 +10,9 @@ namespace Maas.Pipelines.Processors.Image;
 /// normalizes it and pads it on the right with zeros, as PaddleOCR's recognizer and classifier
 /// preprocessing does. With <c>orientation</c> FP32 [N, 2] (a classifier's [0°, 180°]
 /// probabilities), crops whose 180° probability exceeds the threshold are turned upside down.
+/// With <c>quads</c> FP32 [N, 4, 2] (text_boxes' rotated rectangles) each crop is sampled along
+/// its quad instead, so slanted text comes out level; a quad at least 1.5 times as tall as wide
+/// (vertical text) is turned 90° counter-clockwise first, as PaddleOCR does.
 /// Output <c>crops</c> FP32 [N, 3, height, width].
 /// </summary>
 internal sealed class CropProcessor : Processor
@@ -18,6 +22,7 @@ internal sealed class CropProcessor : Processor
         new("image", DataType.UInt8),
         new("boxes", DataType.Fp32),
         new("orientation", DataType.Fp32, Optional: true),
+        new("quads", DataType.Fp32, Optional: true),
     ];
 
     private static readonly Port[] OutputPorts = [new("crops", DataType.Fp32)];
@@ -54,11 +59,12 @@ internal sealed class CropProcessor : Processor
         var orientation = ReadOrientation(context, count);
 
         var regions = new (int X, int Y, int Width, int Height)[count];
+        var quads = ReadQuads(context, count);
         var widest = 0;
         for (var i = 0; i < count; i++)
         {
             regions[i] = Region(step, boxes.Slice(i * 4, 4), i, imageWidth, imageHeight);
-            widest = Math.Max(widest, ResizedWidth(regions[i], int.MaxValue));
+            widest = Math.Max(widest, quads is null ? ResizedWidth(regions[i].Width, regions[i].Height, int.MaxValue) : ResizedWidth(quads[i], int.MaxValue));
         }
 
         var h = _settings.Height;
@@ -75,16 +81,78 @@ internal sealed class CropProcessor : Processor
         {
             var region = regions[i];
             var rotate = orientation.Length > 0 && orientation[(i * 2) + 1] > _settings.RotateThreshold;
-            ImageSampler.Sample(
-                image, imageWidth, region.X, region.Y, region.Width, region.Height,
-                crops.Slice(i * plane, plane), ImageSampler.Strides.Planar(h, w), ResizedWidth(region, w), h,
-                _settings.Normalization, rotate);
+            var output = crops.Slice(i * plane, plane);
+            if (quads is null)
+            {
+                ImageSampler.Sample(
+                    image, imageWidth, region.X, region.Y, region.Width, region.Height,
+                    output, ImageSampler.Strides.Planar(h, w), ResizedWidth(region.Width, region.Height, w), h,
+                    _settings.Normalization, rotate);
+            }
+            else
+            {
+                ImageSampler.SampleQuad(
+                    image, imageWidth, imageHeight, quads[i],
+                    output, ImageSampler.Strides.Planar(h, w), ResizedWidth(quads[i], w), h,
+                    _settings.Normalization, rotate);
+            }
         }
     }
 
     // PaddleOCR: resized width = min(batch width, ceil(height × crop aspect)); the rest stays 0.
-    private int ResizedWidth((int X, int Y, int Width, int Height) region, int limit) =>
-        (int)Math.Clamp(Math.Ceiling((double)_settings.Height * region.Width / region.Height), 1, limit);
+    private int ResizedWidth(double width, double height, int limit) =>
+        (int)Math.Clamp(Math.Ceiling(_settings.Height * width / height), 1, limit);
+
+    private int ResizedWidth(Vector2[] quad, int limit)
+    {
+        var (width, height) = QuadSize(quad);
+        return ResizedWidth(width, height, limit);
+    }
+
+    // PaddleOCR's crop size of a quad: its longer top/bottom side by its longer left/right side,
+    // at least 1 (a detector's speck scaled down to under a pixel still gets a crop).
+    private static (float Width, float Height) QuadSize(Vector2[] quad) =>
+        (Math.Max(1, Math.Max(Vector2.Distance(quad[0], quad[1]), Vector2.Distance(quad[3], quad[2]))),
+         Math.Max(1, Math.Max(Vector2.Distance(quad[0], quad[3]), Vector2.Distance(quad[1], quad[2]))));
+
+    // The quads as corner arrays (top-left, top-right, bottom-right, bottom-left), a vertical
+    // one relabelled so that its crop is turned 90° counter-clockwise; null when not wired.
+    private static Vector2[][]? ReadQuads(ProcessorContext context, int count)
+    {
+        if (context.OptionalInput("quads") is not { } tensor)
+        {
+            return null;
+        }
+
+        var values = context.InputSpan<float>("quads", DataType.Fp32);
+        if (tensor.Shape.Rank != 3 || tensor.Shape[0] != count || tensor.Shape[1] != 4 || tensor.Shape[2] != 2)
+        {
+            throw MaasError.InvalidArgument(
+                $"step '{context.StepName}': input 'quads' has shape {tensor.Shape}; it must be [{count}, 4, 2] (four x, y corners for each of the {count} boxes, as text_boxes writes them)");
+        }
+
+        var quads = new Vector2[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var q = values.Slice(i * 8, 8);
+            foreach (var v in q)
+            {
+                if (!float.IsFinite(v))
+                {
+                    throw MaasError.InvalidArgument($"step '{context.StepName}': quad {i} has a coordinate that is not a finite number");
+                }
+            }
+
+            Vector2[] corners = [new(q[0], q[1]), new(q[2], q[3]), new(q[4], q[5]), new(q[6], q[7])];
+            var (width, height) = QuadSize(corners);
+
+            // Turning the crop 90° counter-clockwise puts its right side on top: the top-right
+            // corner becomes the top-left one.
+            quads[i] = height >= 1.5f * width ? [corners[1], corners[2], corners[3], corners[0]] : corners;
+        }
+
+        return quads;
+    }
 
     private static ReadOnlySpan<float> ReadOrientation(ProcessorContext context, int count)
     {

@@ -69,6 +69,53 @@ internal static class ImageSampler
         }
     }
 
+    /// <summary>
+    /// Samples the quadrilateral <paramref name="quad"/> (top-left, top-right, bottom-right,
+    /// bottom-left, in image pixels) of <paramref name="image"/> into <paramref name="outWidth"/> ×
+    /// <paramref name="outHeight"/>: each output pixel centre maps bilinearly into the quad (exact for
+    /// the rotated rectangles text_boxes gives) and reads the image bilinearly there, clamped at its
+    /// edges. With <paramref name="rotate180"/> the crop is turned upside down.
+    /// </summary>
+    public static void SampleQuad(
+        ReadOnlySpan<byte> image, int imageWidth, int imageHeight, System.Numerics.Vector2[] quad,
+        Span<float> output, Strides strides, int outWidth, int outHeight,
+        PixelNormalization normalization, bool rotate180 = false)
+    {
+        var (topLeft, topRight, bottomRight, bottomLeft) = rotate180
+            ? (quad[2], quad[3], quad[0], quad[1])
+            : (quad[0], quad[1], quad[2], quad[3]);
+        var rowStride = imageWidth * 3;
+        for (var y = 0; y < outHeight; y++)
+        {
+            var t = (y + 0.5f) / outHeight;
+            var left = topLeft + ((bottomLeft - topLeft) * t);
+            var right = topRight + ((bottomRight - topRight) * t);
+            for (var x = 0; x < outWidth; x++)
+            {
+                // Pixel centres sit at +0.5: the continuous point less 0.5 is the sample position.
+                var p = left + ((right - left) * ((x + 0.5f) / outWidth));
+                var fx = Math.Clamp(p.X - 0.5f, 0, imageWidth - 1);
+                var fy = Math.Clamp(p.Y - 0.5f, 0, imageHeight - 1);
+                var x0 = (int)fx;
+                var y0 = (int)fy;
+                var x1 = Math.Min(x0 + 1, imageWidth - 1);
+                var y1 = Math.Min(y0 + 1, imageHeight - 1);
+                var wx = fx - x0;
+                var wy = fy - y0;
+                var top = y0 * rowStride;
+                var bottom = y1 * rowStride;
+                var at = (y * strides.Row) + (x * strides.Pixel);
+                for (var c = 0; c < 3; c++)
+                {
+                    var s = normalization.SourceChannel(c);
+                    var a = image[top + (x0 * 3) + s] + (wx * (image[top + (x1 * 3) + s] - image[top + (x0 * 3) + s]));
+                    var b = image[bottom + (x0 * 3) + s] + (wx * (image[bottom + (x1 * 3) + s] - image[bottom + (x0 * 3) + s]));
+                    output[at + (c * strides.Channel)] = normalization.Apply(a + (wy * (b - a)), c);
+                }
+            }
+        }
+    }
+
     // For each output index: the two source indices and the weight of the second (OpenCV's
     // half-pixel centres, clamped at the edges).
     private static void Axis(int sourceLength, int outLength, int[] first, int[] second, float[] weight)

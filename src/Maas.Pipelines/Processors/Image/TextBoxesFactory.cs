@@ -2,7 +2,7 @@ namespace Maas.Pipelines.Processors.Image;
 
 /// <summary>
 /// <c>text_boxes</c>: text boxes from a text-detection probability map (PaddleOCR's DB
-/// post-processing with axis-aligned boxes). Options: <c>threshold</c> (0.3),
+/// post-processing: upright boxes and rotated quads). Options: <c>threshold</c> (0.3),
 /// <c>box_threshold</c> (0.6), <c>min_size</c> (3), <c>unclip_ratio</c> (1.5),
 /// <c>max_boxes</c> (1000, at most 100,000), <c>connectivity</c> (8 | 4).
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using Maas.Errors;
 using Maas.Tensors;
 
@@ -8,12 +9,19 @@ namespace Maas.Pipelines.Processors.Image;
 /// Turns a detection probability map FP32 [1, 1, h, w] into text boxes in original-image pixels:
 /// binarize at the threshold, find connected components, drop small or low-scoring ones, expand
 /// each box by area × unclip_ratio / perimeter (as PaddleOCR's DB post-processing unclips), map
-/// back through <c>scale</c> and clamp. Boxes come out in reading order.
+/// back through <c>scale</c> and clamp. Each component gives an axis-aligned box and, in
+/// <c>quads</c>, its smallest rotated rectangle (what slanted text needs). Boxes come out in
+/// reading order.
 /// </summary>
 internal sealed class TextBoxesProcessor : Processor
 {
     private static readonly Port[] InputPorts = [new("probability", DataType.Fp32), new("scale", DataType.Fp32)];
-    private static readonly Port[] OutputPorts = [new("boxes", DataType.Fp32), new("scores", DataType.Fp32, Optional: true)];
+    private static readonly Port[] OutputPorts =
+    [
+        new("boxes", DataType.Fp32),
+        new("scores", DataType.Fp32, Optional: true),
+        new("quads", DataType.Fp32, Optional: true),
+    ];
 
     private readonly Settings _settings;
 
@@ -54,6 +62,7 @@ internal sealed class TextBoxesProcessor : Processor
 
         var boxes = context.Output<float>("boxes", DataType.Fp32, TensorShape.Of(found.Count, 4));
         var scores = context.Output<float>("scores", DataType.Fp32, TensorShape.Of(found.Count));
+        var quads = context.Output<float>("quads", DataType.Fp32, TensorShape.Of(found.Count, 4, 2));
         for (var i = 0; i < found.Count; i++)
         {
             var box = found[i];
@@ -62,11 +71,20 @@ internal sealed class TextBoxesProcessor : Processor
             boxes[(i * 4) + 2] = box.X1;
             boxes[(i * 4) + 3] = box.Y1;
             scores[i] = box.Score;
+            var corners = Corners(box);
+            for (var k = 0; k < 4; k++)
+            {
+                quads[(i * 8) + (k * 2)] = corners[k].X;
+                quads[(i * 8) + (k * 2) + 1] = corners[k].Y;
+            }
         }
     }
 
-    /// <summary>One box in original-image pixels (x1, y1 exclusive) with its mean probability.</summary>
-    internal readonly record struct Box(float X0, float Y0, float X1, float Y1, float Score);
+    /// <summary>
+    /// One box in original-image pixels (x1, y1 exclusive) with its mean probability, and the
+    /// corners of its rotated rectangle (top-left, top-right, bottom-right, bottom-left).
+    /// </summary>
+    internal readonly record struct Box(float X0, float Y0, float X1, float Y1, float Score, Vector2[]? Quad = null);
 
     /// <summary>The boxes of <paramref name="map"/> (row-major, <paramref name="height"/> × <paramref name="width"/>), in reading order.</summary>
     internal List<Box> FindBoxes(ReadOnlySpan<float> map, int height, int width, float scaleY, float scaleX)
@@ -76,10 +94,16 @@ internal sealed class TextBoxesProcessor : Processor
         var pixels = height * width;
         var labelled = ArrayPool<bool>.Shared.Rent(pixels);
         var stack = ArrayPool<int>.Shared.Rent(pixels);
+        // Each row's leftmost and rightmost pixel of the component being filled: the hull of
+        // those rows' pixel squares is the hull of the component.
+        var rowMin = ArrayPool<int>.Shared.Rent(height);
+        var rowMax = ArrayPool<int>.Shared.Rent(height);
         var boxes = new List<Box>();
         try
         {
             Array.Clear(labelled, 0, pixels);
+            Array.Fill(rowMin, int.MaxValue, 0, height);
+            Array.Fill(rowMax, -1, 0, height);
             var threshold = _settings.Threshold;
             for (var start = 0; start < pixels; start++)
             {
@@ -104,6 +128,8 @@ internal sealed class TextBoxesProcessor : Processor
                     maxX = Math.Max(maxX, x);
                     minY = Math.Min(minY, y);
                     maxY = Math.Max(maxY, y);
+                    rowMin[y] = Math.Min(rowMin[y], x);
+                    rowMax[y] = Math.Max(rowMax[y], x);
                     sum += map[p];
                     count++;
                     for (var dy = -1; dy <= 1; dy++)
@@ -135,6 +161,7 @@ internal sealed class TextBoxesProcessor : Processor
                 var boxWidth = maxX - minX + 1;
                 var boxHeight = maxY - minY + 1;
                 var score = (float)(sum / count);
+                var rect = RowsRect(rowMin, rowMax, minY, maxY);
                 if (Math.Min(boxWidth, boxHeight) < _settings.MinSize || score < _settings.BoxThreshold)
                 {
                     continue;
@@ -148,13 +175,16 @@ internal sealed class TextBoxesProcessor : Processor
                     Clamp((minY - d) / scaleY, imageHeight),
                     Clamp((maxX + 1 + d) / scaleX, imageWidth),
                     Clamp((maxY + 1 + d) / scaleY, imageHeight),
-                    score));
+                    score,
+                    Quad(rect, scaleX, scaleY, imageWidth, imageHeight)));
             }
         }
         finally
         {
             ArrayPool<bool>.Shared.Return(labelled);
             ArrayPool<int>.Shared.Return(stack);
+            ArrayPool<int>.Shared.Return(rowMin);
+            ArrayPool<int>.Shared.Return(rowMax);
         }
 
         if (boxes.Count > _settings.MaxBoxes)
@@ -167,30 +197,87 @@ internal sealed class TextBoxesProcessor : Processor
     }
 
     /// <summary>
-    /// Top to bottom by line, then left to right: boxes sorted by vertical centre; a box joins the
-    /// current line when its centre lies within the line's first box's vertical extent.
+    /// Top to bottom by line, then along the line: the highest unplaced box (by centre) starts a
+    /// line, which takes every unplaced box whose centre lies within the band the starting box's
+    /// rotated rectangle sweeps along its own direction; the line's boxes go in order along that
+    /// direction. For level text this is "same line when the centre lies within the first box's
+    /// vertical extent, then left to right"; slanted lines, whose upright boxes overlap, stay apart.
     /// </summary>
     internal static List<Box> ReadingOrder(List<Box> boxes)
     {
         boxes.Sort((a, b) => (a.Y0 + a.Y1).CompareTo(b.Y0 + b.Y1));
+        var placed = new bool[boxes.Count];
         var ordered = new List<Box>(boxes.Count);
-        var i = 0;
-        while (i < boxes.Count)
+        for (var i = 0; i < boxes.Count; i++)
         {
-            var first = boxes[i];
-            var end = i + 1;
-            while (end < boxes.Count && (boxes[end].Y0 + boxes[end].Y1) / 2 <= first.Y1)
+            if (placed[i])
             {
-                end++;
+                continue;
             }
 
-            var line = boxes.GetRange(i, end - i);
-            line.Sort((a, b) => a.X0.CompareTo(b.X0));
+            var seed = Corners(boxes[i]);
+            var along = seed[1] - seed[0];
+            along = along.LengthSquared() > 0 ? Vector2.Normalize(along) : Vector2.UnitX;
+            var across = new Vector2(-along.Y, along.X);
+            var centre = Centre(seed);
+            var halfBand = Math.Abs(Vector2.Dot(seed[3] - seed[0], across)) / 2;
+            var line = new List<Box>();
+            for (var j = i; j < boxes.Count; j++)
+            {
+                if (!placed[j] && Math.Abs(Vector2.Dot(Centre(Corners(boxes[j])) - centre, across)) <= halfBand)
+                {
+                    placed[j] = true;
+                    line.Add(boxes[j]);
+                }
+            }
+
+            line.Sort((a, b) => Vector2.Dot(Corners(a)[0], along).CompareTo(Vector2.Dot(Corners(b)[0], along)));
             ordered.AddRange(line);
-            i = end;
         }
 
         return ordered;
+    }
+
+    private static Vector2[] Corners(Box box) => box.Quad ?? [new(box.X0, box.Y0), new(box.X1, box.Y0), new(box.X1, box.Y1), new(box.X0, box.Y1)];
+
+    private static Vector2 Centre(Vector2[] corners) => (corners[0] + corners[1] + corners[2] + corners[3]) / 4;
+
+    // The component's smallest rotated rectangle (from its rows' extremes, which it then forgets
+    // for the next component).
+    private static MinAreaRect.Rect RowsRect(int[] rowMin, int[] rowMax, int minY, int maxY)
+    {
+        var points = new List<Vector2>(4 * (maxY - minY + 1));
+        for (var y = minY; y <= maxY; y++)
+        {
+            if (rowMax[y] >= 0)
+            {
+                points.Add(new(rowMin[y], y));
+                points.Add(new(rowMin[y], y + 1));
+                points.Add(new(rowMax[y] + 1, y));
+                points.Add(new(rowMax[y] + 1, y + 1));
+            }
+
+            rowMin[y] = int.MaxValue;
+            rowMax[y] = -1;
+        }
+
+        return MinAreaRect.Fit(points);
+    }
+
+    // The rotated rectangle unclipped like the box (area × ratio / perimeter on every side),
+    // mapped back through the scale and clamped to the image.
+    private Vector2[] Quad(MinAreaRect.Rect rect, float scaleX, float scaleY, int imageWidth, int imageHeight)
+    {
+        var along = 2 * rect.HalfAlong;
+        var across = 2 * rect.HalfAcross;
+        var grow = along + across > 0 ? (float)(along * across * _settings.UnclipRatio / (2.0 * (along + across))) : 0;
+        var corners = rect.Corners(grow);
+        for (var k = 0; k < 4; k++)
+        {
+            corners[k] = new(Clamp(corners[k].X / scaleX, imageWidth), Clamp(corners[k].Y / scaleY, imageHeight));
+        }
+
+        return corners;
     }
 
     private static float Clamp(double value, int limit) => (float)Math.Clamp(value, 0, limit);
