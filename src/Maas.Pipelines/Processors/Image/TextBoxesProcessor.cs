@@ -161,8 +161,11 @@ internal sealed class TextBoxesProcessor : Processor
                 var boxWidth = maxX - minX + 1;
                 var boxHeight = maxY - minY + 1;
                 var score = (float)(sum / count);
-                var rect = RowsRect(rowMin, rowMax, minY, maxY);
-                if (Math.Min(boxWidth, boxHeight) < _settings.MinSize || score < _settings.BoxThreshold)
+                var keep = Math.Min(boxWidth, boxHeight) >= _settings.MinSize && score >= _settings.BoxThreshold;
+                var rect = keep ? RowsRect(rowMin, rowMax, minY, maxY) : default;
+                Array.Fill(rowMin, int.MaxValue, minY, maxY - minY + 1);
+                Array.Fill(rowMax, -1, minY, maxY - minY + 1);
+                if (!keep)
                 {
                     continue;
                 }
@@ -242,8 +245,7 @@ internal sealed class TextBoxesProcessor : Processor
 
     private static Vector2 Centre(Vector2[] corners) => (corners[0] + corners[1] + corners[2] + corners[3]) / 4;
 
-    // The component's smallest rotated rectangle (from its rows' extremes, which it then forgets
-    // for the next component).
+    // The component's smallest rotated rectangle, from its rows' extremes.
     private static MinAreaRect.Rect RowsRect(int[] rowMin, int[] rowMax, int minY, int maxY)
     {
         var points = new List<Vector2>(4 * (maxY - minY + 1));
@@ -256,9 +258,6 @@ internal sealed class TextBoxesProcessor : Processor
                 points.Add(new(rowMax[y] + 1, y));
                 points.Add(new(rowMax[y] + 1, y + 1));
             }
-
-            rowMin[y] = int.MaxValue;
-            rowMax[y] = -1;
         }
 
         return MinAreaRect.Fit(points);
