@@ -14,6 +14,7 @@ internal static class JsonRequestBody
     /// <param name="expected">What a client should send instead, for the error (e.g. "an object with 'model' and 'input'").</param>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body, string expected)
     {
+        JsonEscapes.ThrowIfUnpairedSurrogate(body.Span);
         JsonDocument document;
         try
         {

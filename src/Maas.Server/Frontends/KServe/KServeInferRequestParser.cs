@@ -74,6 +74,7 @@ internal static class KServeInferRequestParser
 
     private static void ParseEnvelope(ReadOnlyMemory<byte> json, InferenceRequest request, ref BinarySection binary, OwnedResources buffers)
     {
+        JsonEscapes.ThrowIfUnpairedSurrogate(json.Span);
         var reader = new Utf8JsonReader(json.Span, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {

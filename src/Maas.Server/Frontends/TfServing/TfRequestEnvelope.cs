@@ -19,6 +19,7 @@ internal readonly record struct TfRequestEnvelope(string? SignatureName, int Ins
             throw MaasError.InvalidArgument($"The request body is empty; send a JSON object such as {shape}.");
         }
 
+        JsonEscapes.ThrowIfUnpairedSurrogate(json);
         var reader = new Utf8JsonReader(json, TfServingJson.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {

@@ -39,6 +39,8 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         { "identity-int32", """{"inputs": [{"name": "x", "shape": [2], "datatype": "INT32", "data": [1, 2.5]}]}""", "element 1 is 2.5, which is not a valid INT32" },
         { "identity-fp32", """{"inputs": [{"name": "x", "shape": [2], "datatype": "FP32", "data": [1, "two"]}]}""", "has a string in 'data' at element 1" },
         { "identity-bytes", """{"inputs": [{"name": "x", "shape": [2], "datatype": "BYTES", "data": ["a", 2]}]}""", "BYTES elements are JSON strings" },
+        { "identity-bytes", """{"inputs": [{"name": "x", "shape": [1], "datatype": "BYTES", "data": ["a\ud800b"]}]}""", "unpaired UTF-16 surrogate (\\ud800 at byte 72)" },
+        { "identity-bytes", """{"id": "\udc00", "inputs": [{"name": "x", "shape": [1], "datatype": "BYTES", "data": ["a"]}]}""", "unpaired UTF-16 surrogate (\\udc00 at byte 8)" },
         { "identity-fp32", """{"inputs": [{"name": "x", "shape": [4000000000], "datatype": "FP32", "data": [1]}]}""", "declares 4000000000 elements, but the JSON body is only" },
         { "identity-fp32", """{"inputs": [{"name": "x", "shape": [9223372036854775807, 4], "datatype": "FP32", "data": [1]}]}""", "element count overflows" },
         { "identity-fp32", """{"inputs": [{"name": "x", "shape": [-1], "datatype": "FP32", "data": [1]}]}""", "dimensions must be non-negative integers" },

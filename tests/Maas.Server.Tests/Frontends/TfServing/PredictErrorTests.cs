@@ -25,6 +25,7 @@ public sealed class PredictErrorTests(TfServingFixture server) : IClassFixture<T
         { "add", $$"""{"signature_name": "predict", "instances": [{{AB}}]}""", "signature_name is 'predict', but model 'add' has one signature, 'serving_default'" },
         { "add", $$"""{"signature_name": 7, "instances": [{{AB}}]}""", "'signature_name' must be a string" },
         { "add", $$"""{"instances": [{{AB}}], "instances": []}""", "'instances' appears twice" },
+        { "add", """{"instances": ["a\udfff"]}""", "unpaired UTF-16 surrogate (\\udfff at byte 17)" },
         // Row format
         { "add", """{"instances": {"a": 1}}""", "'instances' must be a list" },
         { "add", """{"instances": []}""", "'instances' is empty" },
