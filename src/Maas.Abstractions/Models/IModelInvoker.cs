@@ -9,11 +9,12 @@ namespace Maas.Models;
 public interface IModelInvoker
 {
     /// <summary>
-    /// The signature of the version of <paramref name="model"/> that requests without a version
-    /// go to. Waits up to <paramref name="wait"/> while the model is still loading; throws
+    /// The signature of version <paramref name="version"/> of <paramref name="model"/>, or with
+    /// null of the version that requests without a version go to. Waits up to
+    /// <paramref name="wait"/> while the model is still loading; throws
     /// <see cref="Errors.MaasError"/> (NotFound, Unavailable) with the reason otherwise.
     /// </summary>
-    ModelMetadata GetMetadata(string model, TimeSpan wait);
+    ModelMetadata GetMetadata(string model, string? version, TimeSpan wait);
 
     /// <summary>
     /// The most rows one request to <paramref name="model"/> may carry (its <c>max_batch_size</c>);

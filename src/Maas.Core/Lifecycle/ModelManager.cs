@@ -117,10 +117,12 @@ public sealed partial class ModelManager : IDisposable
 
         LifecycleLog.Scanning(_logger, _root, directories.Count);
         // Pipelines call the other models: those load first, so a pipeline finds its steps ready.
+        // Pipelines then load all at once: one that calls another waits for it (loading a
+        // pipeline is cheap), which a bound of one per core could turn into a 30 s stall.
         var pipelines = directories.Where(IsPipeline).ToList();
-        foreach (var phase in new[] { directories.Except(pipelines).ToList(), pipelines })
+        foreach (var (phase, parallel) in new[] { (directories.Except(pipelines).ToList(), Environment.ProcessorCount), (pipelines, pipelines.Count) })
         {
-            await Parallel.ForEachAsync(phase, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, async (directory, token) =>
+            await Parallel.ForEachAsync(phase, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, parallel) }, async (directory, token) =>
             {
                 await ChangeModelAsync(directory.Name, () => ReconcileAsync(directory, configOverride: null, reloadAll: false, token), token).ConfigureAwait(false);
             }).ConfigureAwait(false);

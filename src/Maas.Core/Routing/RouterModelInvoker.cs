@@ -25,30 +25,34 @@ public sealed class RouterModelInvoker : IModelInvoker
     }
 
     /// <inheritdoc/>
-    public ModelMetadata GetMetadata(string model, TimeSpan wait)
+    public ModelMetadata GetMetadata(string model, string? version, TimeSpan wait)
     {
         var started = _time.GetTimestamp();
         while (true)
         {
             var served = _manager.Find(model);
-            var version = served?.DefaultVersion;
-            if (version?.Metadata is { } metadata)
+            var chosen = version is null ? served?.DefaultVersion : served?.Versions.FirstOrDefault(v => v.VersionText == version);
+            if (chosen?.Metadata is { } metadata)
             {
                 return metadata;
             }
 
-            // Still loading (or not scanned yet, when both were added at once): wait a little.
-            var loading = served is null || served.Versions.Any(v => v.State == ModelVersionState.Loading);
+            // Worth waiting for: a version still loading, or a model the start-up scan (or a poll
+            // that added both at once) has not reached yet. A model that is not in the repository
+            // at all, once start-up is over, fails at once.
+            var loading = served is null
+                ? !_manager.StartupComplete || Directory.Exists(Path.Combine(_manager.Root, model))
+                : served.Versions.Any(v => v.State == ModelVersionState.Loading);
             if (!loading || _time.GetElapsedTime(started) >= wait)
             {
                 if (served is null)
                 {
-                    throw MaasError.NotFound($"model '{model}' is not loaded (waited {wait.TotalSeconds:0} s); add it to the repository, or load it first in explicit mode");
+                    throw MaasError.NotFound($"model '{model}' is not loaded (waited {_time.GetElapsedTime(started).TotalSeconds:0} s); add it to the repository, or load it first in explicit mode");
                 }
 
-                // FindVersion throws the precise reason (no ready version, failed load, ...).
-                ModelRouter.FindVersion(served, null);
-                throw MaasError.Unavailable($"model '{model}' has no ready version");
+                // FindVersion throws the precise reason for a missing version or a failed model.
+                var found = ModelRouter.FindVersion(served, version);
+                throw MaasError.Unavailable($"model '{model}' version {found.VersionText} is not ready ({found.State}{(found.Reason is null ? "" : ": " + found.Reason)})");
             }
 
             Thread.Sleep(50);

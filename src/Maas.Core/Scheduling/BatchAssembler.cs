@@ -98,7 +98,7 @@ internal static class BatchAssembler
             throw MaasError.Internal($"Output '{output.Name}' has shape {output.Shape}, whose first dimension is not the batch size {totalRows}; the model cannot be batched. Set max_batch_size to 0 in its config.json.");
         }
 
-        var offsets = RowOffsets(output, totalRows);
+        var offsets = TensorRows.Offsets(output, totalRows);
         long row = 0;
         for (var r = 0; r < batch.Count; r++)
         {
@@ -110,32 +110,5 @@ internal static class BatchAssembler
             responses[r].Outputs.Add(new Tensor(output.Name, output.DataType, new TensorShape(dims), output.Data[start..end]));
             row += rows;
         }
-    }
-
-    /// <summary>Byte offset of the start of each row: fixed stride, or found by walking BYTES elements.</summary>
-    private static Func<long, int> RowOffsets(Tensor output, long totalRows)
-    {
-        if (output.DataType.IsFixedSize())
-        {
-            var stride = output.Data.Length / totalRows;
-            return row => (int)(row * stride);
-        }
-
-        var elementsPerRow = output.Shape.ElementCount / totalRows;
-        var starts = new int[totalRows + 1];
-        var data = output.Data.Span;
-        var offset = 0;
-        long element = 0;
-        for (long row = 0; row < totalRows; row++)
-        {
-            starts[row] = offset;
-            for (var e = 0; e < elementsPerRow; e++, element++)
-            {
-                offset += BytesElements.PrefixSize + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data[offset..]);
-            }
-        }
-
-        starts[totalRows] = offset;
-        return row => starts[row];
     }
 }

@@ -14,6 +14,18 @@ namespace Maas.Pipelines.Execution;
 /// </summary>
 internal sealed class ModelStep : PipelineStep
 {
+    /// <summary>
+    /// Most rows one request may make a step split (scan row by row, or send in chunks of the
+    /// model's max_batch_size): rows of no elements (shape [3000000000, 0]) cost no request bytes.
+    /// </summary>
+    public const long MaxSplitRows = 1 << 20;
+
+    /// <summary>
+    /// Chunks of one request in flight at once: enough to fill a batch with a few of them, few
+    /// enough that one large request does not fill the model's queue and starve other clients.
+    /// </summary>
+    public const int MaxChunksInFlight = 4;
+
     private readonly string _model;
     private readonly string? _version;
     private readonly string? _scan;
@@ -56,6 +68,7 @@ internal sealed class ModelStep : PipelineStep
             var limit = state is null ? run.Invoker.GetMaxBatchSize(_model, _version) : 0;
             if (limit > 0 && rows > limit)
             {
+                CheckSplit(rows, $"in batches of {limit} (max_batch_size of model '{_model}')");
                 await RunInChunksAsync(run, inputs, (int)rows, limit).ConfigureAwait(false);
                 return;
             }
@@ -82,20 +95,21 @@ internal sealed class ModelStep : PipelineStep
             throw MaasError.InvalidArgument($"step '{Name}' scans the rows of '{Inputs[_scan!]}', which is a scalar");
         }
 
-        var rows = (int)scanned.Shape[0];
-        if (rows == 0)
+        if (scanned.Shape[0] == 0)
         {
             WriteEmpty(run);
             return;
         }
 
+        CheckSplit(scanned.Shape[0], "one at a time (scan)");
+        var rows = (int)scanned.Shape[0];
         var rowDims = scanned.Shape.ToArray();
         rowDims[0] = 1;
-        var rowBytes = scanned.Data.Length / rows;
+        var offsets = TensorRows.Offsets(scanned, rows);
         var pieces = Outputs.Keys.ToDictionary(port => port, _ => new List<(TensorShape Shape, DataType Type, ReadOnlyMemory<byte> Data)>(rows), StringComparer.Ordinal);
         for (var row = 0; row < rows; row++)
         {
-            inputs[index] = new Tensor(scanned.Name, scanned.DataType, new TensorShape(rowDims), scanned.Data.Slice(row * rowBytes, rowBytes));
+            inputs[index] = new Tensor(scanned.Name, scanned.DataType, new TensorShape(rowDims), scanned.Data[offsets(row)..offsets(row + 1)]);
             using var call = await CallAsync(run, inputs, state).ConfigureAwait(false);
             foreach (var (port, list) in pieces)
             {
@@ -111,43 +125,51 @@ internal sealed class ModelStep : PipelineStep
     }
 
     // More rows than the model's max_batch_size (e.g. many text lines of one image): the rows go
-    // as several requests at once, which its scheduler may batch with others, and are stacked back.
+    // as several requests, a few at a time, which its scheduler may batch with others' requests,
+    // and are stacked back in order.
     private async Task RunInChunksAsync(PipelineRun run, List<Tensor> inputs, int rows, int limit)
     {
-        var chunks = new List<Task<ModelCall>>();
-        for (var first = 0; first < rows; first += limit)
+        var offsets = new Func<long, int>?[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
         {
-            var count = Math.Min(limit, rows - first);
-            var slice = new List<Tensor>(inputs.Count);
-            foreach (var input in inputs)
+            var input = inputs[i];
+            if (input.Shape.Rank == 0)
             {
-                if (input.Shape.Rank == 0)
-                {
-                    slice.Add(input); // a scalar (a constant such as a sample rate) goes whole to every chunk
-                    continue;
-                }
-
-                if (input.Shape[0] != rows)
-                {
-                    throw MaasError.InvalidArgument($"step '{Name}' splits {rows} rows into batches of {limit} (max_batch_size of model '{_model}'), but input '{input.Name}' has shape {input.Shape}; every input needs the same first dimension");
-                }
-
-                var rowBytes = input.Data.Length / rows;
-                var dims = input.Shape.ToArray();
-                dims[0] = count;
-                slice.Add(new Tensor(input.Name, input.DataType, new TensorShape(dims), input.Data.Slice(first * rowBytes, count * rowBytes)));
+                continue; // a scalar (a constant such as a sample rate) goes whole to every chunk
             }
 
-            chunks.Add(CallAsync(run, slice, state: null));
+            if (input.Shape[0] != rows)
+            {
+                throw MaasError.InvalidArgument($"step '{Name}' splits {rows} rows into batches of {limit} (max_batch_size of model '{_model}'), but input '{input.Name}' has shape {input.Shape}; every input needs the same first dimension");
+            }
+
+            offsets[i] = TensorRows.Offsets(input, rows);
         }
 
+        var chunks = new List<Task<ModelCall>>((rows + limit - 1) / limit);
         try
         {
+            for (var first = 0; first < rows; first += limit)
+            {
+                if (chunks.Count >= MaxChunksInFlight)
+                {
+                    await chunks[^MaxChunksInFlight].ConfigureAwait(false); // the oldest in flight; a failure stops the rest
+                }
+
+                chunks.Add(CallAsync(run, Chunk(inputs, offsets, first, Math.Min(limit, rows - first)), state: null));
+            }
+
             await Task.WhenAll(chunks).ConfigureAwait(false);
             foreach (var (port, name) in Outputs)
             {
                 // The chunks' answers stay alive until all are stacked: no copy of them in between.
-                var pieces = chunks.Select(c => FindOutput(c.Result.Response, port)).Select(t => (t.Shape, t.DataType, t.Data)).ToList();
+                var pieces = new List<(TensorShape Shape, DataType Type, ReadOnlyMemory<byte> Data)>(chunks.Count);
+                foreach (var chunk in chunks)
+                {
+                    var output = FindOutput(chunk.Result.Response, port);
+                    pieces.Add((output.Shape, output.DataType, output.Data));
+                }
+
                 run.Set(name, Stack(run, port, pieces));
             }
         }
@@ -155,11 +177,50 @@ internal sealed class ModelStep : PipelineStep
         {
             foreach (var chunk in chunks)
             {
-                if (chunk.IsCompletedSuccessfully)
-                {
-                    chunk.Result.Dispose();
-                }
+                // After a failure the chunks already sent still finish: their answers are released
+                // and their failures observed (the first one is what the client gets).
+                _ = chunk.ContinueWith(static c => Release(c), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
+        }
+    }
+
+    private static void Release(Task<ModelCall> chunk)
+    {
+        if (chunk.IsCompletedSuccessfully)
+        {
+            chunk.Result.Dispose();
+        }
+        else
+        {
+            _ = chunk.Exception;
+        }
+    }
+
+    private static List<Tensor> Chunk(List<Tensor> inputs, Func<long, int>?[] offsets, int first, int count)
+    {
+        var slice = new List<Tensor>(inputs.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            if (offsets[i] is not { } at)
+            {
+                slice.Add(input);
+                continue;
+            }
+
+            var dims = input.Shape.ToArray();
+            dims[0] = count;
+            slice.Add(new Tensor(input.Name, input.DataType, new TensorShape(dims), input.Data[at(first)..at(first + count)]));
+        }
+
+        return slice;
+    }
+
+    private void CheckSplit(long rows, string how)
+    {
+        if (rows > MaxSplitRows)
+        {
+            throw MaasError.InvalidArgument($"step '{Name}' would run {rows} rows {how}; one request may make it run at most {MaxSplitRows}: send fewer rows per request");
         }
     }
 

@@ -23,6 +23,11 @@ internal sealed class PipelineModel : IAsyncModel, ISequenceModel
     private readonly IReadOnlyList<(string Name, Tensor Value)> _constants;
     private readonly SequenceStore? _sequences;
 
+    // The pipelines the current request is inside of, innermost first: a pipeline that calls
+    // another that calls it back (each valid alone, edited one after the other) would otherwise
+    // recurse until the stack overflows, taking the process down.
+    private static readonly AsyncLocal<Caller?> Callers = new();
+
     public PipelineModel(string name, PipelineDefinition definition, IReadOnlyList<PipelineStep> steps, IModelInvoker invoker, TimeProvider? time = null)
     {
         _name = name;
@@ -50,6 +55,14 @@ internal sealed class PipelineModel : IAsyncModel, ISequenceModel
             throw MaasError.InvalidArgument($"Model '{_name}' is not a sequence model, but the request carries sequence_id; send it without the sequence parameters.");
         }
 
+        var caller = Callers.Value;
+        if (caller is not null && caller.Includes(_name))
+        {
+            throw MaasError.Unavailable($"pipeline '{_name}' calls itself through other pipelines ({caller.Chain(_name)}); remove one of those model steps");
+        }
+
+        // Set inside this async method, so it flows to the steps it awaits and not back to the caller.
+        Callers.Value = new Caller(_name, caller);
         using var turn = _sequences is null ? null : await _sequences.EnterAsync(request.Parameters, cancellationToken).ConfigureAwait(false);
         var run = new PipelineRun(_name, _invoker, turn?.Context, cancellationToken);
         try
@@ -86,14 +99,33 @@ internal sealed class PipelineModel : IAsyncModel, ISequenceModel
 
             return response;
         }
-        catch
+        catch (Exception ex)
         {
             run.Dispose();
+            if (turn is not null && turn.Context.StateUsed)
+            {
+                // The steps may have advanced part of the sequence's state for an answer the
+                // client never gets: continuing from it would be silently wrong.
+                turn.Discard();
+                if (ex is MaasError error)
+                {
+                    throw new MaasError(error.Code, $"{error.Message} Sequence {turn.Context.Id} was ended with this failure (its state may have been partly advanced); start it again with sequence_start=true.", error);
+                }
+            }
+
             throw;
         }
     }
 
     public void Dispose() => _sequences?.Dispose();
+
+    private sealed record Caller(string Name, Caller? Outer)
+    {
+        public bool Includes(string name) => Name == name || (Outer?.Includes(name) ?? false);
+
+        // "a → b → a", outermost first.
+        public string Chain(string next) => (Outer is null ? Name : Outer.Chain(Name)) + " → " + next;
+    }
 
     private static Tensor ToTensor(ConstantDefinition constant)
     {

@@ -61,13 +61,26 @@ internal sealed class SequenceStore : IDisposable
                 Sweep();
                 if (_slots.Count >= _options.MaxSequences)
                 {
-                    throw MaasError.ResourceExhausted($"Model '{_modelName}' holds {_options.MaxSequences} sequences, its limit (pipeline.sequence.max_sequences); end sequences with sequence_end=true, or retry once idle ones expire ({_options.IdleTimeout.TotalSeconds:0} s).");
+                    throw Full();
                 }
             }
 
-            // A new start replaces a sequence of the same id: its state is discarded.
-            slot = new Slot(_time.GetTimestamp());
-            _slots[id] = slot;
+            // A new start replaces a sequence of the same id: its state is discarded, and requests
+            // still waiting for the old one's turn are refused when they get it.
+            var created = new Slot(_time.GetTimestamp());
+            var replaced = false;
+            slot = _slots.AddOrUpdate(id, created, (_, old) =>
+            {
+                old.Removed = true;
+                replaced = true;
+                return created;
+            });
+            if (!replaced && _slots.Count > _options.MaxSequences)
+            {
+                // Concurrent starts both passed the check above: the later one backs out.
+                _slots.TryRemove(new KeyValuePair<string, Slot>(id, created));
+                throw Full();
+            }
         }
         else if (!_slots.TryGetValue(id, out slot!))
         {
@@ -85,6 +98,9 @@ internal sealed class SequenceStore : IDisposable
 
         return new Turn(this, id, slot, new SequenceContext(shown, start, end, slot.State));
     }
+
+    private MaasError Full() =>
+        MaasError.ResourceExhausted($"Model '{_modelName}' holds {_options.MaxSequences} sequences, its limit (pipeline.sequence.max_sequences); end sequences with sequence_end=true, or retry once idle ones expire ({_options.IdleTimeout.TotalSeconds:0} s).");
 
     private void Leave(string id, Slot slot, bool end)
     {
@@ -184,11 +200,16 @@ internal sealed class SequenceStore : IDisposable
 
         public SequenceContext Context { get; }
 
+        private bool _discard;
+
+        /// <summary>Ends the sequence when the turn is left, whatever the request said.</summary>
+        public void Discard() => _discard = true;
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _left, 1) == 0)
             {
-                _store.Leave(_id, _slot, Context.End);
+                _store.Leave(_id, _slot, Context.End || _discard);
             }
         }
     }

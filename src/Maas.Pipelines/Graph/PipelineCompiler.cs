@@ -131,7 +131,7 @@ internal static class PipelineCompiler
         ModelMetadata metadata;
         try
         {
-            metadata = invoker.GetMetadata(model, wait);
+            metadata = invoker.GetMetadata(model, step.ModelVersion, wait);
         }
         catch (MaasError ex)
         {

@@ -32,11 +32,15 @@ public sealed class SequenceContext
     /// <summary>True for the last request: steps emit what they gathered over the whole sequence.</summary>
     public bool End { get; }
 
+    /// <summary>True once a step has read (and so may have changed) the sequence's state.</summary>
+    internal bool StateUsed { get; private set; }
+
     /// <summary>The state stored under <paramref name="key"/> (usually the step's name), created on first use.</summary>
     public T GetState<T>(string key, Func<T> create)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(create);
+        StateUsed = true;
         if (_state.TryGetValue(key, out var value))
         {
             return (T)value;

@@ -82,6 +82,41 @@ public sealed class SequenceStoreTests
         Assert.Equal([1, 2, 3, 4, 5], order);
     }
 
+    [Fact]
+    public async Task A_new_start_replaces_the_sequence_and_requests_waiting_for_the_old_one_are_refused()
+    {
+        using var store = new SequenceStore("vad", new SequenceOptions(TimeSpan.FromMinutes(1), 16), _time);
+        var running = await store.EnterAsync(Parameters(4L, start: true), default);
+        running!.Context.GetState("step", () => new List<int>()).Add(1);
+        var waiting = store.EnterAsync(Parameters(4L), default);
+        Assert.False(waiting.IsCompleted);
+
+        using (var restarted = await store.EnterAsync(Parameters(4L, start: true), default))
+        {
+            // The old request still holds the old turn, yet the new start runs at once, on fresh state.
+            Assert.Empty(restarted!.Context.GetState("step", () => new List<int>()));
+        }
+
+        running.Dispose();
+        var refused = await Assert.ThrowsAsync<MaasError>(() => waiting);
+        Assert.Contains("Sequence 4 of model 'vad' ended or expired while this request waited", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task A_discarded_turn_ends_its_sequence()
+    {
+        using var store = new SequenceStore("vad", new SequenceOptions(TimeSpan.FromMinutes(1), 16), _time);
+        using (var turn = await store.EnterAsync(Parameters(6L, start: true), default))
+        {
+            turn!.Discard();
+        }
+
+        var error = await Assert.ThrowsAsync<MaasError>(() => store.EnterAsync(Parameters(6L), default));
+        Assert.Contains("Sequence 6 of model 'vad' is not active", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, store.Count);
+    }
+
     [Theory]
     [InlineData(0L, "must be a positive integer or a non-empty string")]
     [InlineData(-4L, "must be a positive integer or a non-empty string")]

@@ -220,7 +220,109 @@ public sealed class PipelineEngineTests
         var metrics = await server.Client.GetStringAsync("/metrics");
 
         Assert.Matches("maas_inference_requests_total\\{[^}]*model=\"running-sum\"[^}]*outcome=\"success\"", metrics);
-        Assert.Matches("maas_sequences_live\\{[^}]*model=\"running-sum\"", metrics);
+        Assert.Matches("maas_sequences_live\\{[^}]*model=\"running-sum\"[^}]*\\} 1\\b", metrics);
+    }
+
+    [Fact]
+    public async Task Pipelines_that_call_each_other_answer_503_naming_the_cycle_and_the_server_keeps_serving()
+    {
+        // Each is valid alone: 'outer' calls 'inner', then 'inner' is reloaded to call 'outer'.
+        static string Calling(string model) => $$$"""
+            {"pipeline": {
+              "inputs": [{"name": "a", "datatype": "FP32", "dims": [-1, 4]}, {"name": "b", "datatype": "FP32", "dims": [-1, 4]}],
+              "outputs": [{"name": "total", "datatype": "FP32", "dims": [-1, 4]}],
+              "steps": [{"name": "call", "model": "{{{model}}}", "inputs": {"a": "a", "b": "b"}, "outputs": {"{{{(model == "add" ? "sum" : "total")}}}": "total"}}]}}
+            """;
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add())
+            .AddFile("inner/config.json", Calling("add")).AddFile("outer/config.json", Calling("inner"));
+        Directory.CreateDirectory(repo.PathOf("inner", "1"));
+        Directory.CreateDirectory(repo.PathOf("outer", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root, o => o with { ModelControlMode = ModelControlMode.Explicit, LoadModels = ["add", "inner", "outer"] });
+        const string body = """
+            {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]},
+                        {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]}]}
+            """;
+        using (var before = await server.Client.PostAsync("/v2/models/outer/infer", Json(body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var reload = new JsonObject { ["parameters"] = new JsonObject { ["config"] = Calling("outer") } };
+        using (var load = await server.Client.PostAsync("/v2/repository/models/inner/load", Json(reload)))
+        {
+            Assert.Equal(HttpStatusCode.OK, load.StatusCode);
+        }
+
+        using var cycle = await server.Client.PostAsync("/v2/models/outer/infer", Json(body));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, cycle.StatusCode);
+        Assert.Contains("pipeline 'outer' calls itself through other pipelines (outer → inner → outer)", await ReadErrorAsync(cycle), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/models/add/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Strings_of_different_lengths_split_into_chunks_and_rows_at_element_boundaries()
+    {
+        // 'echo' batches at most 2 strings: 5 go as 3 chunks; 'rows' runs them one at a time.
+        static string Config(string extra) => $$$"""
+            {"pipeline": {
+              "inputs": [{"name": "text", "datatype": "BYTES", "dims": [-1]}],
+              "outputs": [{"name": "same", "datatype": "BYTES", "dims": [-1]}],
+              "steps": [{"name": "echo", "model": "echo", {{{extra}}} "inputs": {"x": "text"}, "outputs": {"y": "same"}}]}}
+            """;
+        using var repo = new TestRepository()
+            .AddModel("echo", 1, TestModelFactory.Identity(OnnxElementType.String, "n")).AddConfig("echo", """{"max_batch_size": 2}""")
+            .AddFile("chunks/config.json", Config("")).AddFile("rows/config.json", Config("\"scan\": \"x\","));
+        Directory.CreateDirectory(repo.PathOf("chunks", "1"));
+        Directory.CreateDirectory(repo.PathOf("rows", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root);
+        string[] texts = ["a", "longer text", "", "naïve ☃", "zz"];
+        var request = new JsonObject { ["inputs"] = new JsonArray(new JsonObject { ["name"] = "text", ["shape"] = new JsonArray(texts.Length), ["datatype"] = "BYTES", ["data"] = new JsonArray([.. texts.Select(t => (JsonNode)t)]) }) };
+
+        foreach (var pipeline in new[] { "chunks", "rows" })
+        {
+            using var response = await server.Client.PostAsync($"/v2/models/{pipeline}/infer", Json(request.ToJsonString()));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(texts, (await ReadJsonAsync(response))["outputs"]![0]!["data"]!.AsArray().Select(v => v!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task Billions_of_empty_rows_are_refused_before_any_is_split()
+    {
+        using var repo = new TestRepository()
+            .AddModel("echo", 1, TestModelFactory.Identity(OnnxElementType.Float, "n", "m")).AddConfig("echo", """{"max_batch_size": 2}""")
+            .AddFile("rows/config.json", """
+                {"pipeline": {
+                  "inputs": [{"name": "x", "datatype": "FP32", "dims": [-1, -1]}],
+                  "outputs": [{"name": "y", "datatype": "FP32", "dims": [-1, -1]}],
+                  "steps": [{"name": "echo", "model": "echo", "inputs": {"x": "x"}, "outputs": {"y": "y"}}]}}
+                """);
+        Directory.CreateDirectory(repo.PathOf("rows", "1"));
+        await using var server = await InMemoryServer.StartAsync(repo.Root);
+
+        using var response = await server.Client.PostAsync("/v2/models/rows/infer", Json("""{"inputs": [{"name": "x", "shape": [3000000000, 0], "datatype": "FP32", "data": []}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("step 'echo' would run 3000000000 rows in batches of 2 (max_batch_size of model 'echo'); one request may make it run at most 1048576", await ReadErrorAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_of_the_wrong_shape_is_refused_and_its_sequence_goes_on_as_it_was()
+    {
+        await using var server = await StartRunningSumAsync();
+        Assert.Equal(new[] { 1f, 3f }, await SendAsync(server, 8, [1, 2], start: true));
+
+        var wrongShape = new JsonObject
+        {
+            ["parameters"] = new JsonObject { ["sequence_id"] = 8 },
+            ["inputs"] = new JsonArray(new JsonObject { ["name"] = "x", ["shape"] = new JsonArray(1, 2), ["datatype"] = "FP32", ["data"] = new JsonArray(1, 2) }),
+        };
+        using (var refused = await server.Client.PostAsync("/v2/models/running-sum/infer", Json(wrongShape)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(new[] { 7f }, await SendAsync(server, 8, [4], end: true));
     }
 
     private static async Task<InMemoryServer> StartRunningSumAsync()
