@@ -67,8 +67,14 @@ public sealed class ProcessorContext : IDisposable
     public Span<T> Output<T>(string port, DataType dataType, TensorShape shape)
         where T : unmanaged
     {
-        var bytes = checked((int)(shape.ElementCount * dataType.ElementSize()));
-        var buffer = new PooledBuffer(bytes);
+        var size = shape.ElementCount * dataType.ElementSize();
+        if (size > Array.MaxLength)
+        {
+            // Steps bound their outputs by options; this is the last guard, not the limit a client meets.
+            throw MaasError.InvalidArgument($"step '{StepName}': output '{port}' {shape} would be {size} bytes, more than one tensor may hold ({Array.MaxLength}); send a smaller input");
+        }
+
+        var buffer = new PooledBuffer((int)size);
         _owned.Add(buffer);
         buffer.Span.Clear();
         _outputs[port] = new Tensor(port, dataType, shape, buffer.Memory);

@@ -106,6 +106,19 @@ public sealed class WordPieceTokenizerTests
     }
 
     [Fact]
+    public void Truncation_cuts_between_the_pieces_of_a_word_as_HuggingFace_does()
+    {
+        // "tokenization" is two pieces (token ##ization): max_length 4 keeps [CLS] the token [SEP].
+        using var whole = Run(Default.Value, ("text", Strings("the tokenization of words")));
+        var full = LongsOf(whole, "input_ids");
+        Assert.Equal(7, full.Length); // [CLS] the token ##ization of words [SEP]
+        var step = Create(new WordPieceTokenizerFactory(), """{"max_length": 4}""", MiniLmFolder);
+        using var context = Run(step, ("text", Strings("the tokenization of words")));
+
+        Assert.Equal([.. full[..3], 102], LongsOf(context, "input_ids"));
+    }
+
+    [Fact]
     public void Any_input_shape_is_read_as_one_string_per_element()
     {
         var text = Utf8Elements("text", Maas.Tensors.TensorShape.Of(2, 1), "hi"u8.ToArray(), "hello"u8.ToArray());

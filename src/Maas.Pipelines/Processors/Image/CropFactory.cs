@@ -44,7 +44,8 @@ internal sealed class CropFactory : IProcessorFactory
             options.AddError($"'min_width' ({minWidth}) must not exceed 'max_width' ({maxWidth})");
         }
 
-        var maxBatchPixels = options.GetInt("max_batch_pixels", DefaultMaxBatchPixels, 1, 1 << 28);
+        // Each pixel is 3 FP32 values of one output tensor, which must fit in one array.
+        var maxBatchPixels = options.GetInt("max_batch_pixels", DefaultMaxBatchPixels, 1, Array.MaxLength / (3 * sizeof(float)));
         var widestCrop = width != 0 ? width : maxWidth;
         if ((long)height * widestCrop > maxBatchPixels)
         {

@@ -23,6 +23,22 @@ internal sealed class WordPieceTokenizerProcessor : TokenizerProcessor
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<int> Encode(string text, int maxLength) =>
-        _tokenizer.EncodeToIds(BertTextCleaner.Clean(text, stripAccents: _lowercase), maxLength, out _, out _);
+    protected override IReadOnlyList<int> Encode(string text, int maxLength)
+    {
+        // The library's own limit drops a whole word whose pieces do not all fit; HuggingFace
+        // truncates between pieces. So encode a word's worth more (a word has at most
+        // MaxInputCharsPerWord pieces), cut at the limit, and add [CLS] and [SEP] here.
+        var room = maxLength - 2;
+        var ids = _tokenizer.EncodeToIds(BertTextCleaner.Clean(text, stripAccents: _lowercase), room + _tokenizer.MaxInputCharsPerWord, addSpecialTokens: false, out _, out _);
+        var kept = Math.Min(ids.Count, room);
+        var row = new int[kept + 2];
+        row[0] = _tokenizer.ClassificationTokenId;
+        for (var i = 0; i < kept; i++)
+        {
+            row[i + 1] = ids[i];
+        }
+
+        row[^1] = _tokenizer.SeparatorTokenId;
+        return row;
+    }
 }
