@@ -58,24 +58,34 @@ public sealed class EmbeddingPipelineTests(DemoServerFixture fixture)
     }
 
     [Theory]
-    [InlineData("""{"model": "minilm-embed", "input": []}""", "send 1 to 2048 strings")]
-    [InlineData("""{"model": "minilm-embed", "input": [101, 2023]}""", "this server embeds text")]
-    [InlineData("""{"model": "minilm-embed", "input": ""}""", "is an empty string")]
-    [InlineData("""{"model": "minilm-embed", "input": "hi", "dimensions": 128}""", "makes 384-dimensional embeddings")]
-    [InlineData("""{"model": "minilm-embed", "input": "hi", "encoding_format": "int8"}""", "must be \"float\" or \"base64\"")]
-    [InlineData("""{"model": "minilm-embed", "input": "hi", "encoding_format": 3}""", "must be \"float\" or \"base64\"")]
-    [InlineData("""{"model": "minilm-embed", "input": {"text": "hi"}}""", "must be a string or an array of strings")]
-    [InlineData("""[1, 2]""", "must be a JSON object")]
-    [InlineData("""{"model": "minilm", "input": "hi"}""", "is not an embedding model")]
-    [InlineData("""{"model": "no-such-model", "input": "hi"}""", "Unknown model 'no-such-model'")]
-    public async Task Bad_embedding_requests_get_a_clear_error_in_OpenAI_shape(string body, string expected)
+    [InlineData(400, """{"model": "minilm-embed", "input": []}""", "send 1 to 2048 strings")]
+    [InlineData(400, """{"model": "minilm-embed", "input": [101, 2023]}""", "this server embeds text")]
+    [InlineData(400, """{"model": "minilm-embed", "input": ""}""", "is an empty string")]
+    [InlineData(400, """{"model": "minilm-embed", "input": "hi", "dimensions": 128}""", "makes 384-dimensional embeddings")]
+    [InlineData(400, """{"model": "minilm-embed", "input": "hi", "encoding_format": "int8"}""", "must be \"float\" or \"base64\"")]
+    [InlineData(400, """{"model": "minilm-embed", "input": "hi", "encoding_format": 3}""", "must be \"float\" or \"base64\"")]
+    [InlineData(400, """{"model": "minilm-embed", "input": {"text": "hi"}}""", "must be a string or an array of strings")]
+    [InlineData(400, """[1, 2]""", "must be a JSON object")]
+    [InlineData(400, """{"model": "minilm-embed", "input": "a\ud800"}""", "unpaired UTF-16 surrogate")]
+    [InlineData(400, """{"model": "minilm-embed", "input": null}""", "must be a string or an array of strings")]
+    [InlineData(400, """{"model": "minilm", "input": "hi"}""", "is not an embedding model")]
+    [InlineData(404, """{"model": "no-such-model", "input": "hi"}""", "Unknown model 'no-such-model'")]
+    public async Task Bad_embedding_requests_get_a_clear_error_in_OpenAI_shape(int status, string body, string expected)
     {
         using var response = await fixture.Client.PostAsync("/v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{response.StatusCode}");
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Contains(expected, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Optional_fields_sent_as_null_take_their_defaults()
+    {
+        var json = await PostEmbeddingsAsync(new JsonObject { ["model"] = "minilm-embed", ["input"] = Sentence, ["encoding_format"] = null, ["dimensions"] = null, ["user"] = null });
+
+        Assert.Equal(384, json["data"]![0]!["embedding"]!.AsArray().Count);
     }
 
     [Fact]

@@ -13,7 +13,21 @@ public sealed class DemoServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        RepoPaths.DemoModel("minilm");
+        // Every model the tests here reach: a .models/ from before a model was added says what to run.
+        foreach (var model in new[] { "minilm", "ocr-det", "ocr-cls", "ocr-rec", "silero-vad" })
+        {
+            RepoPaths.DemoModel(model);
+        }
+
+        foreach (var pipeline in new[] { "minilm-embed", "ocr", "vad" })
+        {
+            var config = Path.Combine(RepoPaths.DemoRepository, pipeline, "config.json");
+            if (!File.Exists(config))
+            {
+                throw new FileNotFoundException($"{config} is missing: run scripts/fetch-models.sh (the README's test command does).", config);
+            }
+        }
+
         _server = await LoopbackServer.StartAsync(RepoPaths.DemoRepository);
     }
 

@@ -17,7 +17,7 @@ internal sealed record EmbeddingSignature(string TextInput, TensorMetadata Embed
     /// <summary>The signature's embedding roles, or null when <paramref name="metadata"/> is not an embedding model.</summary>
     public static EmbeddingSignature? Find(ModelMetadata metadata)
     {
-        if (metadata.Inputs is not [{ DataType: DataType.Bytes } text])
+        if (metadata.Inputs is not [{ DataType: DataType.Bytes, Shape.Rank: 1 } text])
         {
             return null;
         }

@@ -25,6 +25,11 @@ internal sealed record OpenAIEmbeddingRequest(string Model, IReadOnlyList<string
             int? dimensions = null;
             foreach (var property in root.EnumerateObject())
             {
+                if (property.Value.ValueKind == JsonValueKind.Null && property.Name is "encoding_format" or "dimensions" or "user")
+                {
+                    continue; // the SDKs send an unset optional field as null: the default applies
+                }
+
                 switch (property.Name)
                 {
                     case "model":

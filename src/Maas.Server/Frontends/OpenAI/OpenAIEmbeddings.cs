@@ -36,9 +36,12 @@ internal static class OpenAIEmbeddings
         var signature = EmbeddingSignature.Find(metadata)
             ?? throw MaasError.InvalidArgument($"Model '{parsed.Model}' is not an embedding model: {EmbeddingSignature.Requirement}.");
         var dimensions = signature.Embedding.Shape[1];
-        if (parsed.Dimensions is { } wanted && wanted != dimensions && dimensions != TensorShape.Dynamic)
+        if (parsed.Dimensions is { } wanted && wanted != dimensions)
         {
-            throw MaasError.InvalidArgument($"Model '{parsed.Model}' makes {dimensions}-dimensional embeddings; 'dimensions' must be {dimensions} or left out.");
+            // This server does not shorten embeddings (that needs a model trained for it, as OpenAI's are).
+            throw MaasError.InvalidArgument(dimensions == TensorShape.Dynamic
+                ? $"Model '{parsed.Model}' does not declare its embedding width, so 'dimensions' cannot be checked; leave it out."
+                : $"Model '{parsed.Model}' makes {dimensions}-dimensional embeddings; 'dimensions' must be {dimensions} or left out.");
         }
 
         using var request = BuildRequest(parsed, signature);
@@ -49,14 +52,23 @@ internal static class OpenAIEmbeddings
     private static InferenceRequest BuildRequest(OpenAIEmbeddingRequest parsed, EmbeddingSignature signature)
     {
         var request = new InferenceRequest(parsed.Model);
-        var texts = new PooledBufferWriter(parsed.Inputs.Sum(t => t.Length + 4));
-        request.Own(texts);
+        var size = 0;
         foreach (var text in parsed.Inputs)
         {
-            BytesElements.Write(texts, Encoding.UTF8.GetBytes(text));
+            size += BytesElements.PrefixSize + Encoding.UTF8.GetByteCount(text);
         }
 
-        request.Inputs.Add(new Tensor(signature.TextInput, DataType.Bytes, TensorShape.Of(parsed.Inputs.Count), texts.WrittenMemory));
+        var texts = new PooledBuffer(size);
+        request.Own(texts);
+        var at = 0;
+        foreach (var text in parsed.Inputs)
+        {
+            var written = Encoding.UTF8.GetBytes(text, texts.Span[(at + BytesElements.PrefixSize)..]);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(texts.Span[at..], (uint)written);
+            at += BytesElements.PrefixSize + written;
+        }
+
+        request.Inputs.Add(new Tensor(signature.TextInput, DataType.Bytes, TensorShape.Of(parsed.Inputs.Count), texts.Memory));
         request.Outputs = signature.TokenCount is { } tokens
             ? [new RequestedOutput(EmbeddingSignature.EmbeddingOutput), new RequestedOutput(tokens)]
             : [new RequestedOutput(EmbeddingSignature.EmbeddingOutput)];

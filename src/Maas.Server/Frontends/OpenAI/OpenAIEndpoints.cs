@@ -151,7 +151,10 @@ public static class OpenAIEndpoints
                     writer.WriteNumber("created"u8, 0);
                     writer.WriteString("owned_by"u8, "maas");
                     writer.WriteString("version"u8, embedder.VersionText);
-                    writer.WriteNumber("dimensions"u8, embedding.Embedding.Shape[1]);
+                    if (embedding.Embedding.Shape[1] != Maas.Tensors.TensorShape.Dynamic)
+                    {
+                        writer.WriteNumber("dimensions"u8, embedding.Embedding.Shape[1]);
+                    }
                     writer.WriteEndObject();
                     continue;
                 }
