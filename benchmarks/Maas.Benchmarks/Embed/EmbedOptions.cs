@@ -26,8 +26,9 @@ internal sealed class EmbedOptions
 
           --sentences same|mixed   same (default): four sentences of 16 tokens each, so every request has
                                    the same shape and can batch with any other; mixed: four sentences of
-                                   different lengths (the scheduler then batches a sentence only with itself,
-                                   the in-process batch pads to the longest)
+                                   different lengths (padded to a multiple of 16 by the pipeline's
+                                   tokenizer, the scheduler batches sentences of one 16-token bucket;
+                                   the in-process batch, with the same options, pads all to the longest)
         and, as for `load`: --concurrency LIST (default 16), --max-batch N (16), --batch-delay-us N (0), --no-adaptive-delay,
           --client raw|httpclient, --window S, --warmup S, --min-rounds N, --max-rounds N, --tolerance F,
           --jit-settle-max S, --models DIR, --maas PATH, --server-cpu N, --client-cpu N, --no-pin,

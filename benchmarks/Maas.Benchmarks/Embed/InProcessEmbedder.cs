@@ -29,10 +29,10 @@ internal sealed class InProcessEmbedder : ITarget, IDisposable
     private int _next;
 
     /// <param name="modelPath">minilm's model.onnx.</param>
-    /// <param name="vocab">The pipeline's vocab.txt.</param>
+    /// <param name="pipelineFolder">The pipeline's folder: the steps' options come from its config.json, their files from version 1.</param>
     /// <param name="sentences">Sentence j of a call is <c>sentences[(first + j) % n]</c>, the first rotating from call to call.</param>
     /// <param name="rows">Sentences per call (the batch).</param>
-    public InProcessEmbedder(string modelPath, string vocab, IReadOnlyList<string> sentences, int rows)
+    public InProcessEmbedder(string modelPath, string pipelineFolder, IReadOnlyList<string> sentences, int rows)
     {
         Rows = rows;
         using var options = new SessionOptions
@@ -44,10 +44,11 @@ internal sealed class InProcessEmbedder : ITarget, IDisposable
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         _session = new InferenceSession(modelPath, options);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(vocab))!;
-        // The options of samples/pipelines/minilm-embed/config.json.
-        _tokenizer = Create("wordpiece_tokenizer", $$"""{"vocab": "{{Path.GetFileName(vocab)}}", "lowercase": true, "max_length": 256}""", folder);
-        _pool = Create("mean_pool", """{"normalize": true}""", folder);
+        // The pipeline's own step options, read from its config.json: the same padding, the same length.
+        using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(pipelineFolder, "config.json")));
+        var folder = Path.Combine(pipelineFolder, "1");
+        _tokenizer = Create(config.RootElement, "wordpiece_tokenizer", folder);
+        _pool = Create(config.RootElement, "mean_pool", folder);
         _batches = new Tensor[sentences.Count];
         for (var first = 0; first < sentences.Count; first++)
         {
@@ -142,11 +143,24 @@ internal sealed class InProcessEmbedder : ITarget, IDisposable
     private static OrtValue Long(Tensor tensor, long[] shape) =>
         OrtValue.CreateTensorValueFromMemory(MemoryMarshal.Cast<byte, long>(tensor.Data.Span).ToArray(), shape);
 
-    private static Processor Create(string kind, string optionsJson, string folder)
+    // The processor of the pipeline's one step of this kind, with that step's options.
+    private static Processor Create(JsonElement config, string kind, string folder)
     {
-        using var document = JsonDocument.Parse(optionsJson);
+        var step = config.GetProperty("pipeline").GetProperty("steps").EnumerateArray()
+            .Single(s => s.TryGetProperty("processor", out var p) && p.GetString() == kind);
+        JsonElement options;
+        if (step.TryGetProperty("options", out var given))
+        {
+            options = given.Clone();
+        }
+        else
+        {
+            using var empty = JsonDocument.Parse("{}");
+            options = empty.RootElement.Clone();
+        }
+
         var factory = ProcessorRegistry.Find(kind) ?? throw new InvalidOperationException($"Maas.Pipelines has no processor '{kind}'.");
-        return factory.Create(new ProcessorOptions(kind, document.RootElement.Clone(), [folder]));
+        return factory.Create(new ProcessorOptions(kind, options, [folder]));
     }
 
     /// <summary>A BYTES tensor [n]: each string as a 4-byte little-endian length and its UTF-8 bytes.</summary>

@@ -3,8 +3,8 @@ namespace Maas.Benchmarks.Embed;
 /// <summary>
 /// The sentences the closed-loop clients send, one per client (client i sends sentence i % n,
 /// the same one every time). The scheduler batches only requests whose tensors have the same
-/// shape, and the pipeline pads each request to its own length ("longest"), so only requests of
-/// the same token count can share an engine run.
+/// shape, and the pipeline pads each request to its longest text rounded up to a multiple of 16
+/// (pad_to_multiple_of), so only requests of one 16-token bucket can share an engine run.
 /// </summary>
 internal static class Sentences
 {

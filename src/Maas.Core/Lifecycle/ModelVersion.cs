@@ -28,6 +28,7 @@ public sealed class ModelVersion : IDisposable
 
     private readonly Caching.ResponseCache? _cache;
     private readonly InferenceMetrics? _metrics;
+    private KeyValuePair<string, object?>[]? _tags; // of a model without a scheduler; made on its first request
 
     internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null, Caching.ResponseCache? cache = null, InferenceMetrics? metrics = null)
     {
@@ -122,7 +123,7 @@ public sealed class ModelVersion : IDisposable
     private async Task<InferenceResponse> RunDirectAsync(IAsyncModel model, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        KeyValuePair<string, object?>[] tags = [new("model", ModelName), new("version", VersionText)];
+        var tags = _tags ??= [new("model", ModelName), new("version", VersionText)];
         _metrics?.InFlight.Add(1, tags);
         var outcome = "error";
         try

@@ -43,9 +43,18 @@ public static partial class ModelConfigReader
         }
 
         using var pipeline = JsonDocument.Parse(config.Pipeline!);
-        if (config.ResponseCache && pipeline.RootElement.TryGetProperty("sequence", out _))
+        if (pipeline.RootElement.TryGetProperty("sequence", out _))
         {
-            errors.Add("'response_cache' cannot be enabled for a sequence pipeline: its answers depend on the state of the sequence, not only on the request");
+            if (config.ResponseCache)
+            {
+                errors.Add("'response_cache' cannot be enabled for a sequence pipeline: its answers depend on the state of the sequence, not only on the request");
+            }
+
+            if (config.Traffic is { Count: > 0 })
+            {
+                // Traffic is split per request, and a sequence's state lives in one version.
+                errors.Add("'traffic' cannot split a sequence pipeline: the requests of one sequence would reach different versions, each with its own state; route with 'labels' or the version instead");
+            }
         }
     }
 }

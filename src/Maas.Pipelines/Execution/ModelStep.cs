@@ -32,6 +32,7 @@ internal sealed class ModelStep : PipelineStep
     private readonly IReadOnlyList<ResolvedState> _state;
     private readonly IReadOnlyList<TensorMetadata> _emptyOutputs;
     private readonly List<RequestedOutput> _requested;
+    private readonly Func<RecurrentState> _createState;
 
     public ModelStep(string name, string model, string? version, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs, string? scan, IReadOnlyList<ResolvedState> state, ModelMetadata metadata)
         : base(name, inputs, outputs)
@@ -42,6 +43,7 @@ internal sealed class ModelStep : PipelineStep
         _state = state;
         _emptyOutputs = [.. Outputs.Keys.Select(port => metadata.FindOutput(port)!)];
         _requested = [.. Outputs.Keys.Concat(state.Select(s => s.Output)).Select(port => new RequestedOutput(port))];
+        _createState = CreateState;
     }
 
     public override async ValueTask RunAsync(PipelineRun run)
@@ -55,16 +57,26 @@ internal sealed class ModelStep : PipelineStep
 
         var state = _state.Count == 0
             ? null
-            : run.Sequence?.GetState(Name, CreateState) ?? CreateState();
+            : run.Sequence?.GetState(Name, _createState) ?? CreateState();
         if (_scan is null)
         {
-            if (inputs.Any(t => t.Shape.Rank > 0 && t.Shape[0] == 0))
+            long rows = -1;
+            foreach (var input in inputs)
             {
-                WriteEmpty(run);
-                return;
+                if (input.Shape.Rank == 0)
+                {
+                    continue;
+                }
+
+                if (input.Shape[0] == 0)
+                {
+                    WriteEmpty(run);
+                    return;
+                }
+
+                rows = rows < 0 ? input.Shape[0] : rows;
             }
 
-            var rows = inputs.FirstOrDefault(t => t.Shape.Rank > 0)?.Shape[0] ?? 0;
             var limit = state is null ? run.Invoker.GetMaxBatchSize(_model, _version) : 0;
             if (limit > 0 && rows > limit)
             {
@@ -263,6 +275,9 @@ internal sealed class ModelStep : PipelineStep
 
                     next.Data.Span.CopyTo(state.Values[i]);
                 }
+
+                run.Sequence?.MarkAdvanced(); // a later row or step that fails leaves this state half-way
+
             }
             catch
             {

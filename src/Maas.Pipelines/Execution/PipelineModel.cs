@@ -80,6 +80,10 @@ internal sealed class PipelineModel : IAsyncModel, ISequenceModel
             foreach (var step in _steps)
             {
                 await step.RunAsync(run).ConfigureAwait(false);
+                if (turn is { Context.StateUsed: true })
+                {
+                    turn.Context.MarkAdvanced();
+                }
             }
 
             var response = new InferenceResponse(_name, modelVersion) { Id = request.Id };
@@ -102,7 +106,7 @@ internal sealed class PipelineModel : IAsyncModel, ISequenceModel
         catch (Exception ex)
         {
             run.Dispose();
-            if (turn is not null && turn.Context.StateUsed)
+            if (turn is { Context.StateAdvanced: true })
             {
                 // The steps may have advanced part of the sequence's state for an answer the
                 // client never gets: continuing from it would be silently wrong.

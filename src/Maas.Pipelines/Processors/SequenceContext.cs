@@ -32,8 +32,17 @@ public sealed class SequenceContext
     /// <summary>True for the last request: steps emit what they gathered over the whole sequence.</summary>
     public bool End { get; }
 
-    /// <summary>True once a step has read (and so may have changed) the sequence's state.</summary>
+    /// <summary>True once a step has read (and so may change) the sequence's state.</summary>
     internal bool StateUsed { get; private set; }
+
+    /// <summary>
+    /// True once this request may have changed the sequence's state: a step that used it has
+    /// finished, or a model step has stored a new recurrent state. A step that fails is taken to
+    /// have checked its input before changing anything (every built-in processor does).
+    /// </summary>
+    internal bool StateAdvanced { get; private set; }
+
+    internal void MarkAdvanced() => StateAdvanced = true;
 
     /// <summary>The state stored under <paramref name="key"/> (usually the step's name), created on first use.</summary>
     public T GetState<T>(string key, Func<T> create)

@@ -177,6 +177,20 @@ public class ModelConfigReaderTests
         Assert.Contains("unknown field 'colour' (known fields: backend, engine, max_batch_size, dynamic_batching, instance_count, queue, output_labels, version_policy, labels, traffic, warmup, response_cache, llm, pipeline)", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"pipeline": [], "max_batch_size": 8}""", "'pipeline' must be an object with 'inputs', 'outputs' and 'steps'")]
+    [InlineData("""{"pipeline": {"steps": []}, "max_batch_size": 8}""", "a pipeline does not batch or run instances itself")]
+    [InlineData("""{"pipeline": {"steps": []}, "backend": "onnxruntime"}""", "runs on the 'pipeline' backend; remove 'backend'")]
+    [InlineData("""{"pipeline": {"steps": []}, "warmup": {"runs": 3, "inputs": {"text": ["hi"]}}}""", "'warmup' does not apply to a pipeline")]
+    [InlineData("""{"pipeline": {"sequence": {}, "steps": []}, "response_cache": {"enabled": true}}""", "'response_cache' cannot be enabled for a sequence pipeline")]
+    [InlineData("""{"pipeline": {"sequence": {}, "steps": []}, "version_policy": {"all": {}}, "traffic": {"1": 50, "2": 50}}""", "'traffic' cannot split a sequence pipeline")]
+    public void Parse_WhenAPipelineHasFieldsThatDoNotApply_RejectsThemSayingWhy(string json, string expected)
+    {
+        var error = ParseError(json);
+
+        Assert.Contains(expected, error.Message);
+    }
+
     [Fact]
     public void Parse_WhenEngineFieldIsUnknown_RejectsItAndListsTheKnownFields()
     {

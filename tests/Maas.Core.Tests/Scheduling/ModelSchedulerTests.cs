@@ -136,13 +136,14 @@ public sealed class ModelSchedulerTests
     public async Task Enqueue_AfterAFastBatch_AdaptiveDelayDoesNotWaitAndRunsOnTheCallersThread()
     {
         var time = new FakeTimeProvider();
-        var instance = new EchoInstance();
+        // Half of MinAdaptiveCompute: a quarter of it would still be a wait, were the threshold not checked.
+        var instance = new EchoInstance { OnRun = () => time.Advance(BatchingConfig.MinAdaptiveCompute / 2) };
         var hooks = new SchedulerHooks { HoldUntilQueued = 4 };
         await using var scheduler = Create(instance, new ModelConfig(), time: time, hooks: hooks);
         var held = Enumerable.Range(1, 4).Select(i => Request(1, i)).ToArray();
         await RunAllAsync(scheduler, held);
 
-        // The batch took no (fake) time, under MinAdaptiveCompute: nothing is gained by waiting.
+        // The batch took less than MinAdaptiveCompute: nothing is gained by waiting.
         using var lone = Request(1, 10);
         var answer = scheduler.EnqueueAsync(lone, Outputs, CancellationToken.None);
 

@@ -59,7 +59,7 @@ public sealed class MalformedInputTests
         Fuzz(seeds, bytes =>
         {
             using var context = Text.TextSteps.Run(tokenizer, ("text", ImageTestKit.Bytes("text", bytes)));
-        }, seed: 13, minimumRefused: 0);
+        }, seed: 13, minimumRefused: Cases / 20); // bit flips in the multi-byte characters break UTF-8
     }
 
     private static void Fuzz(byte[][] seeds, Action<byte[]> decode, int seed, int minimumRefused = Cases / 10)

@@ -87,7 +87,7 @@ public sealed class PipelineEngineTests
                             {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]}]}
                 """));
             return Floats(await ReadJsonAsync(response));
-        }));
+        })).WaitAsync(TimeSpan.FromSeconds(60)); // were the 8 not queued together in 'add', they would wait forever
 
         for (var i = 0; i < answers.Length; i++)
         {

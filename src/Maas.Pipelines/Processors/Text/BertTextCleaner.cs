@@ -50,7 +50,7 @@ internal static class BertTextCleaner
             }
             else if (!stripAccents)
             {
-                builder.Append(rune.ToString());
+                Append(builder, rune);
             }
             else if (value - HangulBase is >= 0 and < HangulCount)
             {
@@ -62,11 +62,18 @@ internal static class BertTextCleaner
             }
             else if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
             {
-                builder.Append(rune.ToString());
+                Append(builder, rune);
             }
         }
 
         return builder.ToString();
+    }
+
+    // One or two UTF-16 units, without the string Rune.ToString allocates per character.
+    private static void Append(StringBuilder builder, Rune rune)
+    {
+        Span<char> units = stackalloc char[2];
+        builder.Append(units[..rune.EncodeToUtf16(units)]);
     }
 
     private static bool IsPlainAscii(string text)
