@@ -29,6 +29,7 @@ public sealed class ModelVersion : IDisposable
     private readonly Caching.ResponseCache? _cache;
     private readonly InferenceMetrics? _metrics;
     private KeyValuePair<string, object?>[]? _tags; // of a model without a scheduler; made on its first request
+    private int _running; // requests in a model without a scheduler, bounded by queue.max_queue_size
 
     internal ModelVersion(string modelName, long version, ModelConfig config, FileStamp? stamp = null, Caching.ResponseCache? cache = null, InferenceMetrics? metrics = null)
     {
@@ -121,6 +122,26 @@ public sealed class ModelVersion : IDisposable
 
     // A model without a scheduler (a pipeline): the statistics and metrics a scheduler would keep are kept here.
     private async Task<InferenceResponse> RunDirectAsync(IAsyncModel model, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    {
+        // Its steps queue in their models' schedulers; this bounds the work (decoded images,
+        // token batches) held by requests in the pipeline at once, as a queue bound does.
+        if (Interlocked.Increment(ref _running) > Config.Queue.MaxQueueSize)
+        {
+            Interlocked.Decrement(ref _running);
+            throw MaasError.ResourceExhausted($"Model '{ModelName}' version {VersionText} is running {Config.Queue.MaxQueueSize} requests, its limit (queue.max_queue_size); retry later or raise the limit.");
+        }
+
+        try
+        {
+            return await RunCountedAsync(model, request, outputs, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private async Task<InferenceResponse> RunCountedAsync(IAsyncModel model, InferenceRequest request, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var tags = _tags ??= [new("model", ModelName), new("version", VersionText)];

@@ -32,6 +32,11 @@ public static partial class ModelConfigReader
             errors.Add("a pipeline does not batch or run instances itself: its model steps batch in their own models' config.json; remove 'max_batch_size', 'dynamic_batching' and 'instance_count'");
         }
 
+        if (config.Queue.DefaultTimeout is not null || config.Queue.PriorityLevels != 1 || config.Queue.DefaultPriorityLevel is not null)
+        {
+            errors.Add("a pipeline has no queue of its own: only 'queue.max_queue_size' applies (the most requests it runs at once); timeouts and priorities belong in its models' config.json");
+        }
+
         if (config.LanguageModel is not null)
         {
             errors.Add("'llm' does not apply to a pipeline");

@@ -67,5 +67,5 @@ internal static class JsonEscapes
     }
 
     private static MaasError Unpaired(int unit, int at) => MaasError.InvalidArgument(
-        $"The request body escapes an unpaired UTF-16 surrogate (\\u{unit:x4} at byte {at}); JSON strings must be valid Unicode: write a character above U+FFFF as a surrogate pair (e.g. \\ud83d\\ude00) or as UTF-8.");
+        $"The request body escapes an unpaired UTF-16 surrogate (\\u{unit:x4} at byte {at}); JSON strings must be valid Unicode: escape a character beyond the 16-bit range (an emoji) as a surrogate pair, e.g. \\ud83d\\ude00, or send it as UTF-8.");
 }

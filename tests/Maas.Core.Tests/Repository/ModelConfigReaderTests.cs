@@ -181,6 +181,7 @@ public class ModelConfigReaderTests
     [InlineData("""{"pipeline": [], "max_batch_size": 8}""", "'pipeline' must be an object with 'inputs', 'outputs' and 'steps'")]
     [InlineData("""{"pipeline": {"steps": []}, "max_batch_size": 8}""", "a pipeline does not batch or run instances itself")]
     [InlineData("""{"pipeline": {"steps": []}, "backend": "onnxruntime"}""", "runs on the 'pipeline' backend; remove 'backend'")]
+    [InlineData("""{"pipeline": {"steps": []}, "queue": {"priority_levels": 2}}""", "only 'queue.max_queue_size' applies")]
     [InlineData("""{"pipeline": {"steps": []}, "warmup": {"runs": 3, "inputs": {"text": ["hi"]}}}""", "'warmup' does not apply to a pipeline")]
     [InlineData("""{"pipeline": {"sequence": {}, "steps": []}, "response_cache": {"enabled": true}}""", "'response_cache' cannot be enabled for a sequence pipeline")]
     [InlineData("""{"pipeline": {"sequence": {}, "steps": []}, "version_policy": {"all": {}}, "traffic": {"1": 50, "2": 50}}""", "'traffic' cannot split a sequence pipeline")]

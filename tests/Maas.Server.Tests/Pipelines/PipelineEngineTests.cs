@@ -100,6 +100,40 @@ public sealed class PipelineEngineTests
     }
 
     [Fact]
+    public async Task A_pipeline_runs_at_most_max_queue_size_requests_at_once_and_answers_429_beyond()
+    {
+        var config = ChainConfig.Replace("{\"pipeline\"", "{\"queue\": {\"max_queue_size\": 1}, \"pipeline\"", StringComparison.Ordinal);
+        using var repo = new TestRepository().AddModel("add", 1, TestModelFactory.Add()).AddFile("twice/config.json", config);
+        Directory.CreateDirectory(repo.PathOf("twice", "1"));
+        var hooks = new SchedulerHooks { HoldUntilQueued = 100 }; // 'add' holds the first request
+        await using var server = await InMemoryServer.StartAsync(repo.Root, configure: b => b.Services.AddSingleton(hooks));
+        const string body = """
+            {"inputs": [{"name": "a", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]},
+                        {"name": "b", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]}]}
+            """;
+
+        var first = server.Client.PostAsync("/v2/models/twice/infer", Json(body));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!System.Text.RegularExpressions.Regex.IsMatch(await server.Client.GetStringAsync("/metrics"), "maas_inference_in_flight[^{]*\\{[^}]*model=\"twice\"[^}]*\\} 1\\b"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first request never got inside the pipeline");
+            await Task.Delay(20);
+        }
+
+        using var refused = await server.Client.PostAsync("/v2/models/twice/infer", Json(body));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Model 'twice' version 1 is running 1 requests, its limit (queue.max_queue_size)", await ReadErrorAsync(refused), StringComparison.Ordinal);
+        hooks.HoldUntilQueued = 0;
+        using (var answered = await first.WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        using var next = await server.Client.PostAsync("/v2/models/twice/infer", Json(body));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
     public async Task A_step_that_reads_a_missing_tensor_fails_the_load_with_the_step_port_and_tensor()
     {
         var broken = ChainConfig.Replace("\"a\": \"ab\"", "\"a\": \"abc\"", StringComparison.Ordinal);
