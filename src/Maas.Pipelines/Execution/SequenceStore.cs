@@ -84,7 +84,7 @@ internal sealed class SequenceStore : IDisposable
         }
         else if (!_slots.TryGetValue(id, out slot!))
         {
-            throw MaasError.InvalidArgument($"Sequence {shown} of model '{_modelName}' is not active: send its first request with sequence_start=true. Sequences end with sequence_end=true, or after {_options.IdleTimeout.TotalSeconds:0} s without a request.");
+            throw MaasError.InvalidArgument($"Sequence {shown} of model '{_modelName}' is not active: send its first request with sequence_start=true. Sequences end with sequence_end=true, after {_options.IdleTimeout.TotalSeconds:0} s without a request, or when the pipeline is reloaded (a changed config.json).");
         }
 
         // Everything from the frontend up to this wait runs synchronously, so requests of a gRPC

@@ -50,6 +50,33 @@ public sealed class ProcessorContext : IDisposable
     /// <summary>The input wired to an optional <paramref name="port"/>, or null.</summary>
     public Tensor? OptionalInput(string port) => _inputs.GetValueOrDefault(port);
 
+    /// <summary>
+    /// The one element of BYTES input <paramref name="port"/>, a whole encoded file; otherwise
+    /// InvalidArgument saying what came instead.
+    /// </summary>
+    /// <param name="port">The input port.</param>
+    /// <param name="file">What the element is, e.g. "the encoded image file".</param>
+    /// <param name="fix">What the client should do, e.g. "Send one image per request".</param>
+    public ReadOnlySpan<byte> SingleBytesElement(string port, string file, string fix)
+    {
+        var tensor = Input(port);
+        var data = tensor.Data.Span;
+        long count = 0;
+        var wellFormed = tensor.DataType == DataType.Bytes && BytesElements.TryCount(data, out count, out _);
+        if (!wellFormed || count != 1)
+        {
+            var what = tensor.DataType != DataType.Bytes ? tensor.DataType.WireName() : wellFormed ? $"BYTES with {count} elements" : "malformed BYTES";
+            throw MaasError.InvalidArgument($"step '{StepName}': input '{port}' ({tensor.Name}) is {what} {tensor.Shape}; it must be BYTES with exactly one element, {file}. {fix}");
+        }
+
+        foreach (var element in BytesElements.Enumerate(data))
+        {
+            return element;
+        }
+
+        return default;
+    }
+
     /// <summary>The elements of a fixed-size input, viewed as <typeparamref name="T"/> after checking its datatype.</summary>
     public ReadOnlySpan<T> InputSpan<T>(string port, DataType expected)
         where T : unmanaged

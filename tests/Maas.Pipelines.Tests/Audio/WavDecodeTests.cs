@@ -165,7 +165,7 @@ public sealed class WavDecodeTests
 
         var error = Assert.Throws<MaasError>(() => Run.Step(processor, "audio", Run.Bytes("audio", wav, wav)));
 
-        Assert.Contains("it must hold exactly one element, a whole WAV file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it must be BYTES with exactly one element, a whole WAV file", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,41 @@ public sealed class TextBoxesTests
     }
 
     [Fact]
+    public void A_thin_slanted_stroke_is_under_min_size_although_its_upright_box_is_not()
+    {
+        // A 45° line two pixels thick: its upright box is 40 × 41, its rotated rectangle ~2 px across.
+        var map = new float[50 * 50];
+        for (var i = 0; i < 40; i++)
+        {
+            map[((i + 5) * 50) + i + 5] = 0.9f;
+            map[((i + 6) * 50) + i + 5] = 0.9f;
+        }
+
+        Assert.Equal(TensorShape.Of(0, 4), Boxes("""{"min_size": 3}""", map, 50, 50).Shape);
+        Assert.Equal(TensorShape.Of(1, 4), Boxes("""{"min_size": 1}""", map, 50, 50).Shape);
+    }
+
+    [Fact]
+    public void A_slanted_line_box_is_the_upright_bounds_of_its_quad()
+    {
+        // A bar 30 px long, 6 px thick, at about 27° (one pixel down per two across).
+        var map = new float[60 * 60];
+        for (var x = 0; x < 30; x++)
+        {
+            for (var t = 0; t < 6; t++)
+            {
+                map[((10 + (x / 2) + t) * 60) + 10 + x] = 0.9f;
+            }
+        }
+
+        var result = Boxes("""{"unclip_ratio": 1.5}""", map, 60, 60);
+
+        var quad = result.Quads;
+        float[] xs = [quad[0], quad[2], quad[4], quad[6]], ys = [quad[1], quad[3], quad[5], quad[7]];
+        Assert.Equal([xs.Min(), ys.Min(), xs.Max(), ys.Max()], result.Boxes, FloatComparer);
+    }
+
+    [Fact]
     public void A_level_blob_has_the_quad_of_its_box()
     {
         var d = 40 * 1.5f / 28;

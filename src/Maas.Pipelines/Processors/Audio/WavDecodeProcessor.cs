@@ -37,7 +37,7 @@ public sealed class WavDecodeProcessor : Processor
     public override void Run(ProcessorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var file = SingleElement(context);
+        var file = context.SingleBytesElement("audio", "a whole WAV file", "Send more audio as further requests of a sequence");
         if (!WavReader.TryParse(file, out var format, out var dataOffset, out var dataLength, out var problem))
         {
             throw Bad(context, problem);
@@ -83,28 +83,6 @@ public sealed class WavDecodeProcessor : Processor
         }
 
         samples.CopyTo(context.Output<float>("samples", DataType.Fp32, TensorShape.Of(samples.Length)));
-    }
-
-    private static ReadOnlySpan<byte> SingleElement(ProcessorContext context)
-    {
-        var tensor = context.Input("audio");
-        if (tensor.DataType != DataType.Bytes)
-        {
-            throw Bad(context, $"is {tensor.DataType.WireName()}; it must be BYTES holding one WAV file");
-        }
-
-        var data = tensor.Data.Span;
-        if (!BytesElements.TryCount(data, out var count, out _) || count != 1)
-        {
-            throw Bad(context, $"has shape {tensor.Shape} ({count} elements); it must hold exactly one element, a whole WAV file (send more audio as further requests of a sequence)");
-        }
-
-        foreach (var element in BytesElements.Enumerate(data))
-        {
-            return element;
-        }
-
-        return default;
     }
 
     private static MaasError Bad(ProcessorContext context, string problem) =>

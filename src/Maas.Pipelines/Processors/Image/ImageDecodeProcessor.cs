@@ -37,7 +37,7 @@ internal sealed class ImageDecodeProcessor : Processor
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.Input("image");
-        var file = SingleElement(context, input);
+        var file = context.SingleBytesElement("image", "the encoded image file", "Send one image per request");
         var step = context.StepName;
         if (file.Length > _maxBytes)
         {
@@ -117,24 +117,4 @@ internal sealed class ImageDecodeProcessor : Processor
         SKEncodedOrigin.LeftBottom => (width - 1 - y, x),
         _ => (x, y),
     };
-
-    private static ReadOnlySpan<byte> SingleElement(ProcessorContext context, Tensor input)
-    {
-        var data = input.Data.Span;
-        if (input.DataType != DataType.Bytes || !BytesElements.TryCount(data, out var count, out _) || count != 1)
-        {
-            var what = input.DataType != DataType.Bytes
-                ? input.DataType.WireName()
-                : BytesElements.TryCount(data, out var n, out _) ? $"BYTES with {n} elements" : "malformed BYTES";
-            throw MaasError.InvalidArgument(
-                $"step '{context.StepName}': input 'image' ({input.Name}) is {what} {input.Shape}; it must be BYTES with exactly one element, the encoded image file. Send one image per request");
-        }
-
-        foreach (var element in BytesElements.Enumerate(data))
-        {
-            return element;
-        }
-
-        return default;
-    }
 }

@@ -165,21 +165,24 @@ internal sealed class TextBoxesProcessor : Processor
                 var rect = keep ? RowsRect(rowMin, rowMax, minY, maxY) : default;
                 Array.Fill(rowMin, int.MaxValue, minY, maxY - minY + 1);
                 Array.Fill(rowMax, -1, minY, maxY - minY + 1);
-                if (!keep)
+                // As PaddleOCR, min_size applies to the rotated rectangle's short side too: a thin
+                // slanted stroke has a large upright box.
+                if (!keep || 2 * Math.Min(rect.HalfAlong, rect.HalfAcross) < _settings.MinSize)
                 {
                     continue;
                 }
 
-                // The detector marks a shrunk text kernel; grow it back by the polygon offset
-                // distance PaddleOCR's unclip uses (area × ratio / perimeter).
-                var d = (double)boxWidth * boxHeight * _settings.UnclipRatio / (2.0 * (boxWidth + boxHeight));
+                // The detector marks a shrunk text kernel: the quad is the rectangle grown back
+                // (unclipped) by its own size, and the box is the quad's upright bounds, so a
+                // slanted line's box is not grown by the larger upright rectangle's size.
+                var quad = Quad(rect, scaleX, scaleY, imageWidth, imageHeight);
                 boxes.Add(new Box(
-                    Clamp((minX - d) / scaleX, imageWidth),
-                    Clamp((minY - d) / scaleY, imageHeight),
-                    Clamp((maxX + 1 + d) / scaleX, imageWidth),
-                    Clamp((maxY + 1 + d) / scaleY, imageHeight),
+                    Math.Min(Math.Min(quad[0].X, quad[1].X), Math.Min(quad[2].X, quad[3].X)),
+                    Math.Min(Math.Min(quad[0].Y, quad[1].Y), Math.Min(quad[2].Y, quad[3].Y)),
+                    Math.Max(Math.Max(quad[0].X, quad[1].X), Math.Max(quad[2].X, quad[3].X)),
+                    Math.Max(Math.Max(quad[0].Y, quad[1].Y), Math.Max(quad[2].Y, quad[3].Y)),
                     score,
-                    Quad(rect, scaleX, scaleY, imageWidth, imageHeight)));
+                    quad));
             }
         }
         finally
@@ -263,8 +266,8 @@ internal sealed class TextBoxesProcessor : Processor
         return MinAreaRect.Fit(points);
     }
 
-    // The rotated rectangle unclipped like the box (area × ratio / perimeter on every side),
-    // mapped back through the scale and clamped to the image.
+    // The rotated rectangle unclipped as PaddleOCR does (grown by area × ratio / perimeter on every
+    // side), mapped back through the scale and clamped to the image.
     private Vector2[] Quad(MinAreaRect.Rect rect, float scaleX, float scaleY, int imageWidth, int imageHeight)
     {
         var along = 2 * rect.HalfAlong;
