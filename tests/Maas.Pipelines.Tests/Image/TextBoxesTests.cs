@@ -63,7 +63,18 @@ public sealed class TextBoxesTests
         }
 
         Assert.Equal(TensorShape.Of(0, 4), Boxes("""{"min_size": 3}""", map, 50, 50).Shape);
-        Assert.Equal(TensorShape.Of(1, 4), Boxes("""{"min_size": 1}""", map, 50, 50).Shape);
+        Assert.Equal(TensorShape.Of(1, 4), Boxes("""{"min_size": 1, "box_threshold": 0}""", map, 50, 50).Shape);
+    }
+
+    [Fact]
+    public void The_score_is_the_mean_of_the_map_inside_the_rectangle_weak_pixels_included()
+    {
+        // A 20 × 8 blob at 0.9 around a 4 × 4 hole at 0.1, under the threshold: not in the component, but inside its rectangle.
+        var map = Map(20, 40, (5, 5, 25, 13, 0.9f), (13, 7, 17, 11, 0.1f));
+
+        var result = Boxes("""{"threshold": 0.3, "box_threshold": 0.5}""", map, 20, 40);
+
+        Assert.Equal([((144 * 0.9f) + (16 * 0.1f)) / 160], result.Scores, FloatComparer);
     }
 
     [Fact]

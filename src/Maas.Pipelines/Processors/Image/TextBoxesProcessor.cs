@@ -112,10 +112,8 @@ internal sealed class TextBoxesProcessor : Processor
                     continue;
                 }
 
-                // Flood fill one component, tracking its bounds and probability sum.
+                // Flood fill one component, tracking its bounds and each row's extremes.
                 int minX = width, minY = height, maxX = -1, maxY = -1;
-                double sum = 0;
-                var count = 0;
                 var top = 0;
                 stack[top++] = start;
                 labelled[start] = true;
@@ -130,8 +128,6 @@ internal sealed class TextBoxesProcessor : Processor
                     maxY = Math.Max(maxY, y);
                     rowMin[y] = Math.Min(rowMin[y], x);
                     rowMax[y] = Math.Max(rowMax[y], x);
-                    sum += map[p];
-                    count++;
                     for (var dy = -1; dy <= 1; dy++)
                     {
                         var ny = y + dy;
@@ -160,14 +156,21 @@ internal sealed class TextBoxesProcessor : Processor
 
                 var boxWidth = maxX - minX + 1;
                 var boxHeight = maxY - minY + 1;
-                var score = (float)(sum / count);
-                var keep = Math.Min(boxWidth, boxHeight) >= _settings.MinSize && score >= _settings.BoxThreshold;
-                var rect = keep ? RowsRect(rowMin, rowMax, minY, maxY) : default;
+                // Specks under min_size upright cost a row reset, not a hull.
+                var large = Math.Min(boxWidth, boxHeight) >= _settings.MinSize;
+                var rect = large ? RowsRect(rowMin, rowMax, minY, maxY) : default;
                 Array.Fill(rowMin, int.MaxValue, minY, maxY - minY + 1);
                 Array.Fill(rowMax, -1, minY, maxY - minY + 1);
-                // As PaddleOCR, min_size applies to the rotated rectangle's short side too: a thin
-                // slanted stroke has a large upright box.
-                if (!keep || 2 * Math.Min(rect.HalfAlong, rect.HalfAcross) < _settings.MinSize)
+                // As PaddleOCR: min_size applies to the rotated rectangle's short side too (a thin
+                // slanted stroke has a large upright box), and the score is the map's mean inside
+                // that rectangle, the weak pixels between strokes included.
+                if (!large || 2 * Math.Min(rect.HalfAlong, rect.HalfAcross) < _settings.MinSize)
+                {
+                    continue;
+                }
+
+                var score = MeanInside(map, width, rect, minX, minY, maxX, maxY);
+                if (score < _settings.BoxThreshold)
                 {
                     continue;
                 }
@@ -280,6 +283,29 @@ internal sealed class TextBoxesProcessor : Processor
         }
 
         return corners;
+    }
+
+    // The map's mean over the pixels whose centres lie inside the rectangle (within the
+    // component's upright bounds, which hold it).
+    private static float MeanInside(ReadOnlySpan<float> map, int width, MinAreaRect.Rect rect, int minX, int minY, int maxX, int maxY)
+    {
+        var across = new Vector2(-rect.Axis.Y, rect.Axis.X);
+        double sum = 0;
+        var count = 0;
+        for (var y = minY; y <= maxY; y++)
+        {
+            for (var x = minX; x <= maxX; x++)
+            {
+                var offset = new Vector2(x + 0.5f, y + 0.5f) - rect.Center;
+                if (Math.Abs(Vector2.Dot(offset, rect.Axis)) <= rect.HalfAlong && Math.Abs(Vector2.Dot(offset, across)) <= rect.HalfAcross)
+                {
+                    sum += map[(y * width) + x];
+                    count++;
+                }
+            }
+        }
+
+        return count == 0 ? 0 : (float)(sum / count);
     }
 
     private static float Clamp(double value, int limit) => (float)Math.Clamp(value, 0, limit);
