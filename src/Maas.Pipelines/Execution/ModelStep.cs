@@ -277,7 +277,6 @@ internal sealed class ModelStep : PipelineStep
                 }
 
                 run.Sequence?.MarkAdvanced(); // a later row or step that fails leaves this state half-way
-
             }
             catch
             {
