@@ -208,16 +208,18 @@ public sealed class CropTests
     }
 
     [Fact]
-    public void Quads_of_the_wrong_shape_or_with_a_non_finite_corner_are_refused()
+    public void Quads_of_the_wrong_shape_or_with_a_non_finite_or_far_corner_are_refused()
     {
         var processor = Create(new CropFactory());
         var boxes = Fp32("boxes", [0, 0, 4, 4], 1, 4);
 
         var shape = Assert.Throws<MaasError>(() => Run(processor, ("image", HalfAndHalf()), ("boxes", boxes), ("quads", Fp32("quads", [0, 0, 4, 0, 4, 4, 0, 4], 1, 8))));
         var nan = Assert.Throws<MaasError>(() => Run(processor, ("image", HalfAndHalf()), ("boxes", boxes), ("quads", Fp32("quads", [0, 0, 4, 0, float.NaN, 4, 0, 4], 1, 4, 2))));
+        var far = Assert.Throws<MaasError>(() => Run(processor, ("image", HalfAndHalf()), ("boxes", boxes), ("quads", Fp32("quads", [0, 0, 1e30f, 0, 4, 4, 0, 4], 1, 4, 2))));
 
         Assert.Contains("must be [1, 4, 2]", shape.Message, StringComparison.Ordinal);
-        Assert.Contains("quad 0 has a coordinate that is not a finite number", nan.Message, StringComparison.Ordinal);
+        Assert.Contains("quad 0 has coordinate NaN, which is not a finite number within one image size", nan.Message, StringComparison.Ordinal);
+        Assert.Contains("quad 0 has coordinate 1E+30, which is not a finite number within one image size", far.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ internal sealed class CropProcessor : Processor
         var orientation = ReadOrientation(context, count);
 
         var regions = new (int X, int Y, int Width, int Height)[count];
-        var quads = ReadQuads(context, count);
+        var quads = ReadQuads(context, count, imageWidth, imageHeight);
         var widest = 0;
         for (var i = 0; i < count; i++)
         {
@@ -117,7 +117,7 @@ internal sealed class CropProcessor : Processor
 
     // The quads as corner arrays (top-left, top-right, bottom-right, bottom-left), a vertical
     // one relabelled so that its crop is turned 90° counter-clockwise; null when not wired.
-    private static Vector2[][]? ReadQuads(ProcessorContext context, int count)
+    private static Vector2[][]? ReadQuads(ProcessorContext context, int count, int imageWidth, int imageHeight)
     {
         if (context.OptionalInput("quads") is not { } tensor)
         {
@@ -135,11 +135,14 @@ internal sealed class CropProcessor : Processor
         for (var i = 0; i < count; i++)
         {
             var q = values.Slice(i * 8, 8);
-            foreach (var v in q)
+            for (var k = 0; k < 8; k++)
             {
-                if (!float.IsFinite(v))
+                // Corners may lie a little outside (a clamped unclip does not), not anywhere: far
+                // ones would overflow the sampler's arithmetic into NaN pixels.
+                var limit = k % 2 == 0 ? imageWidth : imageHeight;
+                if (!float.IsFinite(q[k]) || q[k] < -limit || q[k] > 2f * limit)
                 {
-                    throw MaasError.InvalidArgument($"step '{context.StepName}': quad {i} has a coordinate that is not a finite number");
+                    throw MaasError.InvalidArgument($"step '{context.StepName}': quad {i} has coordinate {q[k]}, which is not a finite number within one image size of the {imageWidth}×{imageHeight} image");
                 }
             }
 
